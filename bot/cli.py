@@ -1,0 +1,149 @@
+"""The ``coachbot`` command line: chat in the terminal, validate and list dialogues."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import logging
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from bot.channels.terminal import TerminalChat, read_stdin_line
+from bot.dialogue.catalog import Catalog, load_catalog
+from bot.engine.coach import Coach
+from bot.engine.engine import Engine
+from bot.settings import Settings
+from bot.store.sql import SqlStore
+
+app = typer.Typer(
+    help="Coachbot: a coaching assistant for salespeople.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+class Lang(StrEnum):
+    """Languages the coach speaks."""
+
+    nl = "nl"
+    en = "en"
+
+
+class OutputFormat(StrEnum):
+    """How ``validate`` reports."""
+
+    text = "text"
+    json = "json"
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+def _catalog(settings: Settings, paths: list[Path] | None = None) -> Catalog:
+    return load_catalog(paths or [settings.dialogues_dir], settings.prompts_dir)
+
+
+def _report_broken(catalog: Catalog) -> None:
+    for file, problems in catalog.broken.items():
+        typer.echo(
+            f"warning: {file} is broken and not served ({len(problems)} problem(s)):", err=True
+        )
+        for problem in problems:
+            typer.echo(f"  {problem}", err=True)
+
+
+@app.command()
+def chat(
+    ctx: typer.Context,
+    user: Annotated[
+        str | None, typer.Option(help="Your name; each name has its own sessions.")
+    ] = None,
+    dialogue: Annotated[str | None, typer.Option(help="Dialogue id to start or resume.")] = None,
+    lang: Annotated[Lang | None, typer.Option(help="Language (remembered for next time).")] = None,
+) -> None:
+    """Chat with the coach in the terminal (works with piped input too)."""
+    settings = _settings(ctx)
+    catalog = _catalog(settings)
+    _report_broken(catalog)
+    name = user or getpass.getuser()
+    code = asyncio.run(_chat(settings, catalog, name, dialogue, lang.value if lang else None))
+    raise typer.Exit(code)
+
+
+async def _chat(
+    settings: Settings, catalog: Catalog, name: str, dialogue: str | None, lang: str | None
+) -> int:
+    store = await SqlStore.open(settings.database_url)
+    try:
+        coach = Coach(Engine(catalog), store, settings.default_language)
+        user = await coach.user(f"terminal:{name}", name, lang)
+        terminal = TerminalChat(
+            coach,
+            user,
+            read_stdin_line,
+            sys.stdout,
+            Path("data") / "images",
+            styled=sys.stdout.isatty(),
+        )
+        return await terminal.run(dialogue)
+    finally:
+        await store.close()
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (default: the dialogues folder).")
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="text or json")
+    ] = OutputFormat.text,
+) -> None:
+    """Check dialogue files; exit 1 and list every located problem if any is broken."""
+    catalog = _catalog(_settings(ctx), paths)
+    if output is OutputFormat.json:
+        report = {
+            "valid": [{"id": d.id, "file": d.file, "version": d.version} for d in catalog.listed()],
+            "problems": [p.as_dict() for p in catalog.problems],
+        }
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        for problem in catalog.problems:
+            typer.echo(str(problem))
+        broken, valid = len(catalog.broken), len(catalog.latest)
+        typer.echo(f"{valid} valid, {broken} broken", err=True)
+    raise typer.Exit(1 if catalog.broken or not catalog.latest else 0)
+
+
+@app.command()
+def dialogues(ctx: typer.Context) -> None:
+    """List the dialogues being served: id, title and number of nodes."""
+    settings = _settings(ctx)
+    catalog = _catalog(settings)
+    lang = settings.default_language
+    for dialogue in catalog.listed():
+        title, size = dialogue.model.title.get(lang), len(dialogue.model.nodes)
+        typer.echo(f"{dialogue.id:<20} {size:>3} nodes  {title}")
+    _report_broken(catalog)
+
+
+def main() -> None:
+    """Entry point: read settings once, configure logging, run the command."""
+    try:
+        settings = Settings()
+    except ValidationError as err:
+        print(f"coachbot: invalid COACHBOT_* setting:\n{err}", file=sys.stderr)
+        raise SystemExit(2) from err
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app(obj=settings)

@@ -1,0 +1,72 @@
+"""All dialogues of a folder: the valid ones ready to serve, the broken ones with their problems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.dialogue.compiled import CompiledDialogue
+from bot.dialogue.loader import load_dialogue
+from bot.errors import ContentError, Problem, UnknownDialogue
+
+
+@dataclass
+class Catalog:
+    """Dialogues by id (newest version) and by (id, version), plus the files that failed."""
+
+    latest: dict[str, CompiledDialogue] = field(default_factory=dict)
+    versions: dict[tuple[str, str], CompiledDialogue] = field(default_factory=dict)
+    broken: dict[str, list[Problem]] = field(default_factory=dict)
+
+    def add(self, dialogue: CompiledDialogue) -> None:
+        """Serve ``dialogue`` as the newest version of its id (older versions stay reachable)."""
+        self.latest[dialogue.id] = dialogue
+        self.versions[dialogue.id, dialogue.version] = dialogue
+
+    def get(self, dialogue_id: str, version: str | None = None) -> CompiledDialogue:
+        """The dialogue at ``version`` if still known, else its newest version."""
+        if version is not None and (dialogue_id, version) in self.versions:
+            return self.versions[dialogue_id, version]
+        if dialogue_id not in self.latest:
+            raise UnknownDialogue(dialogue_id)
+        return self.latest[dialogue_id]
+
+    def listed(self) -> list[CompiledDialogue]:
+        """The valid dialogues in a stable order (by file name)."""
+        return sorted(self.latest.values(), key=lambda d: d.file)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of every broken file."""
+        return [p for problems in self.broken.values() for p in problems]
+
+
+def dialogue_files(paths: Iterable[Path]) -> list[Path]:
+    """The YAML files named, or found in the folders named, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]))
+        else:
+            found.append(path)
+    return found
+
+
+def load_catalog(paths: Iterable[Path], prompts_dir: Path) -> Catalog:
+    """Load every dialogue file; a broken file is listed, never fatal for the others."""
+    catalog = Catalog()
+    files: dict[str, str] = {}
+    for path in dialogue_files(paths):
+        try:
+            dialogue = load_dialogue(path, prompts_dir)
+        except ContentError as err:
+            catalog.broken[str(path)] = err.problems
+            continue
+        if dialogue.id in files:
+            message = f"dialogue id {dialogue.id!r} is already used by {files[dialogue.id]}"
+            catalog.broken[str(path)] = [Problem(str(path), 1, 1, message)]
+            continue
+        files[dialogue.id] = str(path)
+        catalog.add(dialogue)
+    return catalog

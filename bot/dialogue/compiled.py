@@ -1,0 +1,90 @@
+"""A dialogue ready to serve: validated model, compiled templates and conditions, one machine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Template
+from jinja2.exceptions import SecurityError, TemplateError
+from transitions import Machine
+
+from bot.dialogue.model import Dialogue
+from bot.errors import RenderError
+
+Expression = Callable[..., Any]
+
+
+class Cursor:
+    """What the shared machine moves: a node id plus the answers its conditions read.
+
+    The machine is shared by every user, so per-user data never lives on it; each step
+    builds a Cursor from the stored session and triggers the machine's event on it.
+    """
+
+    __slots__ = ("context", "node")
+
+    def __init__(self, node: str, context: Mapping[str, Any]) -> None:
+        self.node = node
+        self.context = context
+
+
+ADVANCE = "advance"
+
+
+@dataclass(frozen=True)
+class CompiledDialogue:
+    """Everything needed to run one version of one dialogue."""
+
+    model: Dialogue
+    version: str
+    file: str
+    texts: Mapping[tuple[str, str], Template]  # (node id, lang) -> template
+    computes: Mapping[str, tuple[tuple[str, Expression], ...]]  # node id -> (key, expr)
+    machine: Machine = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        """The dialogue id."""
+        return self.model.id
+
+    def render(self, node_id: str, lang: str, context: Mapping[str, Any]) -> str:
+        """The node's text in ``lang`` for this context (user text already escaped)."""
+        try:
+            return self.texts[node_id, lang].render(context).strip()
+        except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError) as err:
+            raise RenderError(f"{self.file}: node {node_id!r} ({lang}): {err}") from err
+
+    def next_node(self, node_id: str, context: Mapping[str, Any]) -> str:
+        """Where the dialogue goes after ``node_id``, decided by the shared machine."""
+        cursor = Cursor(node_id, context)
+        try:
+            moved = self.machine.events[ADVANCE].trigger(cursor)
+        except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError) as err:
+            raise RenderError(f"{self.file}: a condition after {node_id!r} failed: {err}") from err
+        if not moved:
+            raise RenderError(f"{self.file}: no rule of 'next' applies after {node_id!r}")
+        return cursor.node
+
+    def computed(self, node_id: str, context: Mapping[str, Any]) -> dict[str, Any]:
+        """The values a node computes when it is left, in order (later ones see earlier)."""
+        values: dict[str, Any] = {}
+        for key, expression in self.computes.get(node_id, ()):
+            try:
+                result = expression(**{**context, **values})
+            except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError) as err:
+                raise RenderError(f"{self.file}: computing {key!r} at {node_id!r}: {err}") from err
+            values[key] = _plain_value(result)
+        return values
+
+
+def _plain_value(value: Any) -> Any:
+    """Keep computed values JSON-friendly so sessions stay plain data."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain_value(v) for k, v in value.items()}
+    return str(value)

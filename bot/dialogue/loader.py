@@ -1,0 +1,304 @@
+"""Turns one YAML file into a ``CompiledDialogue``, or reports every problem in it at once."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import ValidationError
+
+from bot.dialogue import graph, rendering
+from bot.dialogue.compiled import CompiledDialogue, Expression
+from bot.dialogue.machine import build_machine
+from bot.dialogue.model import NODE_TYPES, RESERVED_NAMES, Dialogue, LocalText, TemplateRef
+from bot.dialogue.validation_messages import describe
+from bot.dialogue.yaml_source import Source, parse, plain
+from bot.errors import ContentError, Problem
+from bot.settings import LANGUAGES
+
+
+def load_dialogue(path: Path, prompts_dir: Path) -> CompiledDialogue:
+    """Load and compile one dialogue file; raise ``ContentError`` listing every problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ContentError([Problem(str(path), 1, 1, f"cannot read the file: {err}")]) from err
+    source, problems = parse(str(path), text)
+    if source is None:
+        raise ContentError(problems)
+    try:
+        dialogue = Dialogue.model_validate(plain(source.data))
+    except ValidationError as err:
+        raise ContentError([_located(source, e) for e in err.errors()]) from err
+    return _Compiler(source, text, dialogue, prompts_dir).compile()
+
+
+def _located(source: Source, error: Any) -> Problem:
+    loc = tuple(error["loc"])
+    return source.problem(loc, describe(error, NODE_TYPES))
+
+
+@dataclass
+class _Compiler:
+    source: Source
+    text: str
+    dialogue: Dialogue
+    prompts_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+    used_templates: dict[str, str] = field(default_factory=dict)
+
+    def compile(self) -> CompiledDialogue:
+        envs: dict[str, SandboxedEnvironment] = {
+            lang: rendering.make_environment(self.prompts_dir, lang) for lang in LANGUAGES
+        }
+        edges = self._check_graph()
+        live = (
+            graph.reachable(self.dialogue.start, edges) if self.dialogue.start in edges else set()
+        )
+        must, may = graph.answers_on_entry(self.dialogue, edges, live)
+        texts = self._compile_texts(envs, must, may, live)
+        conditions, computes = self._compile_expressions(envs["nl"], must, may, live)
+        if self.problems:
+            raise ContentError(sorted(self.problems, key=lambda p: (p.line, p.column)))
+        return CompiledDialogue(
+            model=self.dialogue,
+            version=self._version(),
+            file=self.source.file,
+            texts=texts,
+            computes=computes,
+            machine=build_machine(self.dialogue, conditions),
+        )
+
+    def _add(self, path: tuple[str | int, ...], message: str) -> None:
+        self.problems.append(self.source.problem(path, message))
+
+    # -- the graph -------------------------------------------------------------------------
+
+    def _check_graph(self) -> dict[str, list[str]]:
+        nodes = self.dialogue.nodes
+        start = self.dialogue.start
+        if start not in nodes:
+            self._add(
+                ("start",),
+                f"start node {start!r} does not exist{self._hint(start)}",
+            )
+        for node_id, node in nodes.items():
+            for path, target in _target_paths(node_id, node):
+                if target not in nodes:
+                    self._add(path, f"goes to {target!r}, which is not a node{self._hint(target)}")
+        edges = graph.successors(self.dialogue)
+        if self.dialogue.start not in nodes:
+            return edges
+        live = graph.reachable(self.dialogue.start, edges)
+        finishing = graph.can_finish(self.dialogue, edges)
+        for node_id in nodes:
+            if node_id not in live:
+                self._add(
+                    ("nodes", node_id),
+                    f"node {node_id!r} is unreachable: no step leads to it from the start",
+                )
+            elif node_id not in finishing:
+                self._add(
+                    ("nodes", node_id), f"from node {node_id!r} no path leads to an 'end' node"
+                )
+        for node_id in graph.say_loops(self.dialogue, edges):
+            self._add(
+                ("nodes", node_id),
+                f"node {node_id!r} is on a loop of 'say' nodes only; the bot would talk forever",
+            )
+        return edges
+
+    def _hint(self, name: str) -> str:
+        close = difflib.get_close_matches(name, list(self.dialogue.nodes), n=1)
+        return f" (did you mean {close[0]!r}?)" if close else ""
+
+    # -- texts -----------------------------------------------------------------------------
+
+    def _compile_texts(
+        self,
+        envs: Mapping[str, SandboxedEnvironment],
+        must: dict[str, frozenset[str]],
+        may: dict[str, frozenset[str]],
+        live: set[str],
+    ) -> dict[tuple[str, str], Template]:
+        texts: dict[tuple[str, str], Template] = {}
+        for node_id, node in self.dialogue.nodes.items():
+            for lang, env in envs.items():
+                compiled = self._compile_text(env, node_id, node.text, lang)
+                if compiled is None:
+                    continue
+                template, tree, where = compiled
+                texts[node_id, lang] = template
+                if node_id in live:
+                    used = rendering.variables_used(env, tree, frozenset())
+                    self._check_names(where, used, must[node_id], may[node_id], tree)
+        return texts
+
+    def _compile_text(
+        self, env: SandboxedEnvironment, node_id: str, text: LocalText | TemplateRef, lang: str
+    ) -> tuple[Template, Any, _Where] | None:
+        if isinstance(text, LocalText):
+            path = ("nodes", node_id, "text", lang)
+            where = _Where(
+                self.source.file,
+                self.source.text_start_line(path),
+                self.source.locate(path, value=True)[1],
+            )
+            return self._parse_template(env, text.get(lang), where)
+        try:
+            source, filename = rendering.template_source(env, text.template)
+        except TemplateNotFound:
+            self._add(
+                ("nodes", node_id, "text", "template"),
+                f"template {text.template!r} not found in prompts/{lang}/ or prompts/",
+            )
+            return None
+        self.used_templates[filename] = source
+        return self._parse_template(env, source, _Where(filename, 1, 1))
+
+    def _parse_template(
+        self, env: SandboxedEnvironment, text: str, where: _Where
+    ) -> tuple[Template, Any, _Where] | None:
+        try:
+            tree = env.parse(text)
+        except TemplateSyntaxError as err:
+            self.problems.append(where.problem(err.lineno, f"template syntax: {err.message}"))
+            return None
+        unsafe = list(rendering.unsafe_constructs(tree))
+        for lineno, reason in unsafe:
+            self.problems.append(where.problem(lineno, f"not allowed: {reason}"))
+        for name in rendering.included_names(tree):
+            self._check_include(env, name, where)
+        if unsafe:
+            return None
+        try:
+            return env.from_string(text), tree, where
+        except TemplateSyntaxError as err:
+            self.problems.append(where.problem(err.lineno, f"template syntax: {err.message}"))
+            return None
+
+    def _check_include(self, env: SandboxedEnvironment, name: str, where: _Where) -> None:
+        try:
+            source, filename = rendering.template_source(env, name)
+        except TemplateNotFound:
+            self.problems.append(
+                where.problem(1, f"included template {name!r} not found in prompts/")
+            )
+            return
+        if filename in self.used_templates:
+            return
+        self.used_templates[filename] = source
+        self._parse_template(env, source, _Where(filename, 1, 1))
+
+    def _check_names(
+        self, where: _Where, used: set[str], must: frozenset[str], may: frozenset[str], tree: Any
+    ) -> None:
+        for name in sorted(used - must - RESERVED_NAMES):
+            if name in may:
+                why = (
+                    f"'{name}' is not saved on every path to this step; "
+                    f"use answers.get('{name}') if it may be missing"
+                )
+            else:
+                why = f"'{name}' is used here but no earlier step saves it"
+            self.problems.append(where.problem(rendering.line_of_name(tree, name), why))
+
+    # -- conditions and computed values ---------------------------------------------------
+
+    def _compile_expressions(
+        self,
+        env: SandboxedEnvironment,
+        must: dict[str, frozenset[str]],
+        may: dict[str, frozenset[str]],
+        live: set[str],
+    ) -> tuple[dict[tuple[str, int], Expression], dict[str, tuple[tuple[str, Expression], ...]]]:
+        conditions: dict[tuple[str, int], Expression] = {}
+        computes: dict[str, tuple[tuple[str, Expression], ...]] = {}
+        for node_id, node in self.dialogue.nodes.items():
+            own_answer = getattr(node, "save", None)
+            known = set(must.get(node_id, frozenset())) | ({own_answer} if own_answer else set())
+            maybe = set(may.get(node_id, frozenset())) | known
+            steps: list[tuple[str, Expression]] = []
+            for key, source in node.compute.items():
+                path: tuple[str | int, ...] = ("nodes", node_id, "compute", key)
+                compiled = self._compile_expression(
+                    env, source, path, known if node_id in live else None, maybe
+                )
+                if compiled is not None:
+                    steps.append((key, compiled))
+                known.add(key)
+                maybe.add(key)
+            computes[node_id] = tuple(steps)
+            for index, branch in enumerate(getattr(node, "branches", list)()):
+                if branch.condition is None:
+                    continue
+                rule_path: tuple[str | int, ...] = ("nodes", node_id, "next", index, "if")
+                compiled = self._compile_expression(
+                    env, branch.condition, rule_path, known if node_id in live else None, maybe
+                )
+                if compiled is not None:
+                    conditions[node_id, index] = compiled
+        return conditions, computes
+
+    def _compile_expression(
+        self,
+        env: SandboxedEnvironment,
+        source: str,
+        path: tuple[str | int, ...],
+        known: set[str] | None,
+        maybe: set[str],
+    ) -> Expression | None:
+        line, column = self.source.locate(path, value=True)
+        where = _Where(self.source.file, line, column)
+        try:
+            tree = rendering.expression_tree(env, source)
+            expression = env.compile_expression(source, undefined_to_none=False)
+        except TemplateSyntaxError as err:
+            self.problems.append(where.problem(1, f"expression does not compile: {err.message}"))
+            return None
+        unsafe = list(rendering.unsafe_constructs(tree))
+        for _, reason in unsafe:
+            self.problems.append(where.problem(1, f"not allowed: {reason}"))
+        if known is not None:
+            used = rendering.variables_used(env, tree, frozenset())
+            self._check_names(where, used, frozenset(known), frozenset(maybe), tree)
+        return None if unsafe else expression
+
+    def _version(self) -> str:
+        digest = hashlib.sha256(self.text.encode())
+        for name in sorted(self.used_templates):
+            digest.update(name.encode() + b"\0" + self.used_templates[name].encode())
+        return digest.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a template starts, so a line inside it maps to a line of its file."""
+
+    file: str
+    line: int
+    column: int
+
+    def problem(self, template_line: int | None, message: str) -> Problem:
+        line = self.line + max((template_line or 1) - 1, 0)
+        return Problem(self.file, line, self.column if line == self.line else 1, message)
+
+
+def _target_paths(node_id: str, node: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    base: tuple[str | int, ...] = ("nodes", node_id)
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for index, option in enumerate(getattr(node, "options", [])):
+        if option.next is not None:
+            found.append(((*base, "options", index, "next"), option.next))
+    nxt = getattr(node, "next", None)
+    if isinstance(nxt, str):
+        found.append(((*base, "next"), nxt))
+    elif isinstance(nxt, list):
+        found.extend(((*base, "next", i, "goto"), b.goto) for i, b in enumerate(nxt))
+    return found

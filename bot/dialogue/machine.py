@@ -1,0 +1,61 @@
+"""Builds the one shared ``transitions`` machine of a dialogue version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from transitions import EventData, Machine
+
+from bot.dialogue.compiled import ADVANCE, Cursor, Expression
+from bot.dialogue.model import ChoiceNode, Dialogue, EndNode
+
+Check = Callable[..., bool]
+
+
+def build_machine(dialogue: Dialogue, conditions: Mapping[tuple[str, int], Expression]) -> Machine:
+    """A machine whose ``advance`` event moves a Cursor along the first rule that holds.
+
+    ``conditions`` maps (node id, rule index) to the compiled ``if`` of that rule. Options
+    with their own ``next`` come first, then the node's rules in order, the default last.
+    """
+    machine = Machine(
+        model=None,
+        states=list(dialogue.nodes),
+        initial=dialogue.start,
+        model_attribute="node",
+        auto_transitions=False,
+        send_event=True,
+    )
+    for node_id, node in dialogue.nodes.items():
+        if isinstance(node, EndNode):
+            continue
+        if isinstance(node, ChoiceNode):
+            for option in node.options:
+                if option.next is not None:
+                    check = _chose(node.save, str(option.value))
+                    machine.add_transition(ADVANCE, node_id, option.next, conditions=[check])
+        for index, branch in enumerate(node.branches()):
+            expression = conditions.get((node_id, index))
+            checks: list[str | Callable[..., bool | None]] = []
+            if expression is not None:
+                checks.append(_holds(expression))
+            machine.add_transition(ADVANCE, node_id, branch.goto, conditions=checks)
+    return machine
+
+
+def _chose(key: str, value: str) -> Check:
+    def check(event: EventData) -> bool:
+        cursor = event.model
+        assert isinstance(cursor, Cursor)
+        return str(cursor.context.get(key)) == value
+
+    return check
+
+
+def _holds(expression: Expression) -> Check:
+    def check(event: EventData) -> bool:
+        cursor = event.model
+        assert isinstance(cursor, Cursor)
+        return bool(expression(**cursor.context))
+
+    return check

@@ -1,0 +1,199 @@
+"""The dialogue format as frozen, typed models: what a YAML file in ``dialogues/`` may say."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+IDENTIFIER = r"^[a-z][a-z0-9_]{0,39}$"
+Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
+
+# Names every template can use; answers may not be saved under them.
+RESERVED_NAMES = frozenset({"name", "lang", "answers", "loop", "range", "dict", "lipsum", "cycler"})
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class LocalText(_Frozen):
+    """A text in every supported language; each is a Jinja2 template string."""
+
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``."""
+        return self.nl if lang == "nl" else self.en
+
+
+class TemplateRef(_Frozen):
+    """A text kept in ``prompts/<lang>/<template>`` (one file per language)."""
+
+    template: str = Field(pattern=r"^[A-Za-z0-9_./-]+\.j2$")
+
+
+Text = LocalText | TemplateRef
+
+
+class Branch(_Frozen):
+    """One rule of a branching ``next``: go to ``goto`` if ``if`` holds (no ``if``: default)."""
+
+    condition: str | None = Field(default=None, alias="if", min_length=1)
+    goto: Identifier
+
+
+Next = Identifier | list[Branch]
+
+
+class _Node(_Frozen):
+    text: Text
+    compute: dict[Identifier, str] = Field(default_factory=dict)
+
+    def targets(self) -> list[str]:
+        """Every node id this node can lead to."""
+        return []
+
+
+class _Flowing(_Node):
+    next: Next
+
+    @model_validator(mode="after")
+    def _default_last(self) -> _Flowing:
+        if isinstance(self.next, list):
+            _check_branches(self.next)
+        return self
+
+    def targets(self) -> list[str]:
+        """Every node id this node can lead to."""
+        return [self.next] if isinstance(self.next, str) else [b.goto for b in self.next]
+
+    def branches(self) -> list[Branch]:
+        """``next`` as an ordered list of rules ending with a default."""
+        return [Branch(goto=self.next)] if isinstance(self.next, str) else list(self.next)
+
+
+def _check_branches(branches: list[Branch]) -> None:
+    if not branches:
+        raise ValueError("'next' needs at least one rule")
+    *rules, last = branches
+    if last.condition is not None:
+        raise ValueError("the last rule of 'next' must be a default without 'if' (just 'goto')")
+    if any(rule.condition is None for rule in rules):
+        raise ValueError("only the last rule of 'next' may leave out 'if'")
+
+
+class SayNode(_Flowing):
+    """Shows a message and moves on by itself."""
+
+    type: Literal["say"]
+
+
+class _Question(_Flowing):
+    save: Identifier
+
+    @model_validator(mode="after")
+    def _not_reserved(self) -> _Question:
+        if self.save in RESERVED_NAMES:
+            raise ValueError(f"'save' may not use the reserved name {self.save!r}")
+        return self
+
+
+class Option(_Frozen):
+    """One button of a choice: what is stored, what is shown, optionally where it leads."""
+
+    value: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,24}$")] | int
+    label: LocalText
+    next: Identifier | None = None
+
+
+class ChoiceNode(_Question):
+    """A single choice, shown as buttons."""
+
+    type: Literal["choice"]
+    options: list[Option] = Field(min_length=2, max_length=12)
+    next: Next | None = None  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _options_consistent(self) -> ChoiceNode:
+        values = [str(o.value) for o in self.options]
+        if len(set(values)) != len(values):
+            raise ValueError("two options have the same 'value'; each needs its own")
+        if self.next is None and any(o.next is None for o in self.options):
+            raise ValueError("give the choice a 'next', or give every option its own 'next'")
+        return self
+
+    def targets(self) -> list[str]:
+        """Every node id this node can lead to."""
+        own = super().targets() if self.next is not None else []
+        return [o.next for o in self.options if o.next is not None] + own
+
+    def branches(self) -> list[Branch]:
+        """The node's own ``next`` rules (options with their own ``next`` are handled first)."""
+        return super().branches() if self.next is not None else []
+
+
+class TextNode(_Question):
+    """A free-text question."""
+
+    type: Literal["text"]
+    min_length: int = Field(default=1, ge=1)
+    max_length: int = Field(default=1000, ge=1, le=3000)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> TextNode:
+        if self.min_length > self.max_length:
+            raise ValueError("'min_length' is larger than 'max_length'")
+        return self
+
+
+class NumberNode(_Question):
+    """A number question with optional bounds."""
+
+    type: Literal["number"]
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+
+    @model_validator(mode="after")
+    def _bounds(self) -> NumberNode:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("'min' is larger than 'max'")
+        return self
+
+
+class ScaleNode(_Question):
+    """A 1-5 scale, shown as five buttons with optional words for both ends."""
+
+    type: Literal["scale"]
+    low: LocalText | None = None
+    high: LocalText | None = None
+
+
+class EndNode(_Node):
+    """Ends the dialogue; its text is the summary."""
+
+    type: Literal["end"]
+
+
+Node = Annotated[
+    SayNode | ChoiceNode | TextNode | NumberNode | ScaleNode | EndNode,
+    Field(discriminator="type"),
+]
+Question = ChoiceNode | TextNode | NumberNode | ScaleNode
+NODE_TYPES = ("say", "choice", "text", "number", "scale", "end")
+
+
+class Dialogue(_Frozen):
+    """One dialogue file: metadata in both languages, a start node and the nodes."""
+
+    id: Identifier
+    title: LocalText
+    description: LocalText
+    start: Identifier
+    nodes: dict[Identifier, Node] = Field(min_length=1)
+
+    def questions(self) -> dict[str, Question]:
+        """The nodes that wait for the user's answer."""
+        return {k: n for k, n in self.nodes.items() if not isinstance(n, SayNode | EndNode)}

@@ -1,0 +1,112 @@
+"""Reads YAML safely while remembering where every key and value stands in the file."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+from bot.errors import Problem
+
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null")
+)
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed YAML document plus the means to point at any part of it."""
+
+    file: str
+    data: Any
+
+    def locate(self, path: Sequence[str | int], *, value: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the deepest part of ``path`` found in the document.
+
+        Parts that are not in the document (pydantic's union tags, a missing key) are
+        skipped, so a missing key points at the mapping that lacks it.
+        """
+        node, where = self.data, (0, 0)
+        for part in path:
+            found = _child_position(node, part, value=value)
+            if found is None:
+                continue
+            node, where = found
+        return where[0] + 1, where[1] + 1
+
+    def problem(self, path: Sequence[str | int], message: str, *, value: bool = False) -> Problem:
+        """A problem located at ``path``."""
+        line, column = self.locate(path, value=value)
+        return Problem(self.file, line, column, message)
+
+    def text_start_line(self, path: Sequence[str | int]) -> int:
+        """The file line on which the first line of the string at ``path`` stands."""
+        line, _ = self.locate(path, value=True)
+        node = self.data
+        for part in path:
+            found = _child_position(node, part, value=True)
+            if found is None:
+                return line
+            node = found[0]
+        block = isinstance(node, LiteralScalarString | FoldedScalarString)
+        return line + 1 if block else line
+
+
+def _child_position(
+    node: Any, part: str | int, *, value: bool
+) -> tuple[Any, tuple[int, int]] | None:
+    if isinstance(node, CommentedMap) and part in node:
+        pos = node.lc.value(part) if value else node.lc.key(part)
+        return node[part], pos
+    if isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part], node.lc.item(part)
+    return None
+
+
+def parse(file: str, text: str) -> tuple[Source | None, list[Problem]]:
+    """Parse ``text`` with the round-trip loader (no Python objects are ever built)."""
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(io.StringIO(text))
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = err.problem or err.context or "invalid YAML"
+        return None, [Problem(file, line, column, f"YAML syntax: {what}")]
+    source = Source(file, data)
+    problems = [
+        source.problem(path, f"tag {tag!r} is not allowed") for path, tag in _tags(data, ())
+    ]
+    if not isinstance(data, CommentedMap):
+        problems.append(Problem(file, 1, 1, "the file must be a mapping (key: value lines)"))
+    return (None if problems else source), problems
+
+
+def _tags(node: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if isinstance(node, TaggedScalar) or (tag is not None and tag not in _PLAIN_TAGS):
+        yield path, str(tag)
+    if isinstance(node, CommentedMap):
+        for key, child in node.items():
+            yield from _tags(child, (*path, key))
+    elif isinstance(node, CommentedSeq):
+        for index, child in enumerate(node):
+            yield from _tags(child, (*path, index))
+
+
+def plain(node: Any) -> Any:
+    """The document as plain dicts, lists and scalars (what pydantic validates)."""
+    if isinstance(node, CommentedMap):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    return node

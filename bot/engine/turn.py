@@ -1,0 +1,83 @@
+"""What goes into the engine (``Incoming``) and what comes out (``Turn``), for any channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.store.records import SavedAnswer, Session
+
+IncomingKind = Literal["text", "choice", "unsupported"]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing the user sent: typed text, a pressed button, or something we cannot read."""
+
+    kind: IncomingKind
+    value: str = ""
+    step: int | None = None  # the session step a pressed button belongs to, when known
+
+    @classmethod
+    def text(cls, value: str) -> Incoming:
+        """Typed text."""
+        return cls("text", value)
+
+    @classmethod
+    def choice(cls, value: str, step: int | None = None) -> Incoming:
+        """A pressed button carrying an option value."""
+        return cls("choice", value, step)
+
+    @classmethod
+    def unsupported(cls, what: str = "") -> Incoming:
+        """A sticker, photo, voice note or anything else the coach cannot read."""
+        return cls("unsupported", what)
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button the user can press: the label shown and the value sent back."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image to show, as PNG bytes."""
+
+    png: bytes
+    filename: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    """One outgoing message: Telegram-style HTML text, optional buttons or image."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    image: Image | None = None
+
+
+Outcome = Literal["started", "resumed", "accepted", "rejected", "stale", "back", "completed"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The engine's answer: messages to send, the new session state and what to store."""
+
+    messages: tuple[Message, ...]
+    session: Session
+    outcome: Outcome
+    saved: tuple[SavedAnswer, ...] = field(default=())
+
+    @property
+    def finished(self) -> bool:
+        """True once the session reached an end node."""
+        return self.session.status == "completed"
+
+    @property
+    def buttons(self) -> tuple[Button, ...]:
+        """The buttons of the last message (the question now waiting for an answer)."""
+        return self.messages[-1].buttons if self.messages else ()

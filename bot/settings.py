@@ -1,0 +1,28 @@
+"""All configuration, read once from ``COACHBOT_*`` environment variables in ``main()``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
+
+
+class Settings(BaseSettings):
+    """Coachbot settings; every field can be set as ``COACHBOT_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="COACHBOT_", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./data/coachbot.db",
+        description="SQLAlchemy async URL; the default is a SQLite file under ./data/.",
+    )
+    dialogues_dir: Path = Field(default=Path("dialogues"), description="Folder of dialogue YAML.")
+    prompts_dir: Path = Field(default=Path("prompts"), description="Folder of Jinja2 templates.")
+    default_language: Language = "nl"
+    log_level: str = "WARNING"
+    telegram_token: SecretStr | None = None

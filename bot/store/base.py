@@ -1,0 +1,43 @@
+"""The storage interface the rest of Coachbot talks to (implementations live beside it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.store.records import SavedAnswer, Session, User
+
+
+class Store(Protocol):
+    """Durable users and sessions. Every write is committed before the method returns."""
+
+    async def user(self, external_id: str, display_name: str) -> User:
+        """The user with ``external_id``, created on first sight."""
+        ...
+
+    async def set_language(self, user_id: int, language: str) -> User:
+        """Remember the user's language."""
+        ...
+
+    async def active_sessions(self, user_id: int) -> list[Session]:
+        """The user's unfinished sessions, most recently used first."""
+        ...
+
+    async def save(
+        self, session: Session, saved: Sequence[SavedAnswer], *, expected_step: int | None
+    ) -> Session:
+        """Store the session and append its answers in one transaction; return it with its id.
+
+        ``expected_step`` is the step the session had when it was read (``None`` for a new
+        session); if the stored step differs, another process got there first and
+        ``ConcurrentUpdate`` is raised with nothing written.
+        """
+        ...
+
+    async def abandon(self, session_id: int) -> None:
+        """Mark a session abandoned (kept for history and analytics)."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...

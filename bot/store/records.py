@@ -1,0 +1,62 @@
+"""Plain data the store keeps: users, sessions and logged answers (JSON-serialisable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+SessionStatus = Literal["active", "completed", "abandoned"]
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone who talks to the coach, on any channel."""
+
+    id: int
+    external_id: str
+    display_name: str
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One answered question, kept so ``back`` can undo it."""
+
+    node: str
+    answers_before: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """The frame as JSON-ready data."""
+        return {"node": self.node, "answers_before": self.answers_before}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Frame:
+        """Rebuild a frame from ``to_json`` output."""
+        return cls(node=data["node"], answers_before=dict(data["answers_before"]))
+
+
+@dataclass
+class Session:
+    """Where one user stands in one dialogue: plain data, the engine's only state."""
+
+    user_id: int
+    dialogue_id: str
+    version: str
+    node: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    history: list[Frame] = field(default_factory=list)
+    status: SessionStatus = "active"
+    step: int = 0
+    id: int | None = None
+    started_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """One line of the append-only answer log."""
+
+    node: str
+    key: str
+    value: Any

@@ -1,0 +1,139 @@
+"""The SQLAlchemy implementation of ``Store`` (SQLite by default; dialect-neutral)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.errors import ConcurrentUpdate
+from bot.store.database import create_engine, migrate
+from bot.store.records import Frame, SavedAnswer, Session, User
+from bot.store.tables import AnswerRow, SessionRow, UserRow, utcnow
+
+
+class SqlStore:
+    """Users, sessions and the answer log in a relational database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    async def open(cls, url: str) -> SqlStore:
+        """Connect to ``url`` and bring its schema up to date."""
+        engine = create_engine(url)
+        await migrate(engine)
+        return cls(engine)
+
+    async def close(self) -> None:
+        """Release connections."""
+        await self.engine.dispose()
+
+    async def user(self, external_id: str, display_name: str) -> User:
+        """The user with ``external_id``, created on first sight."""
+        async with self._sessions.begin() as db:
+            row = await db.scalar(select(UserRow).where(UserRow.external_id == external_id))
+            if row is None:
+                row = UserRow(external_id=external_id, display_name=display_name)
+                db.add(row)
+                try:
+                    await db.flush()
+                except IntegrityError:  # created by another process a moment ago
+                    await db.rollback()
+                    return await self.user(external_id, display_name)
+            return _user(row)
+
+    async def set_language(self, user_id: int, language: str) -> User:
+        """Remember the user's language."""
+        async with self._sessions.begin() as db:
+            row = await db.get_one(UserRow, user_id)
+            row.language = language
+            return _user(row)
+
+    async def active_sessions(self, user_id: int) -> list[Session]:
+        """The user's unfinished sessions, most recently used first."""
+        async with self._sessions() as db:
+            rows = await db.scalars(
+                select(SessionRow)
+                .where(SessionRow.user_id == user_id, SessionRow.status == "active")
+                .order_by(SessionRow.updated_at.desc(), SessionRow.id.desc())
+            )
+            return [_session(row) for row in rows]
+
+    async def save(
+        self, session: Session, saved: Sequence[SavedAnswer], *, expected_step: int | None
+    ) -> Session:
+        """Store the session and append its answers in one transaction; return it with its id."""
+        now = utcnow()
+        async with self._sessions.begin() as db:
+            if session.id is None:
+                row = SessionRow(user_id=session.user_id, started_at=now, **_columns(session, now))
+                db.add(row)
+                await db.flush()
+                session_id = row.id
+            else:
+                result = await db.execute(
+                    update(SessionRow)
+                    .where(SessionRow.id == session.id, SessionRow.step == expected_step)
+                    .values(**_columns(session, now))
+                )
+                if result.rowcount != 1:  # type: ignore[attr-defined]
+                    raise ConcurrentUpdate(
+                        f"session {session.id} changed since step {expected_step}"
+                    )
+                session_id = session.id
+            db.add_all(
+                AnswerRow(
+                    session_id=session_id, node=a.node, key=a.key, value=a.value, created_at=now
+                )
+                for a in saved
+            )
+        session.id = session_id
+        session.updated_at = now
+        return session
+
+    async def abandon(self, session_id: int) -> None:
+        """Mark a session abandoned (kept for history and analytics)."""
+        async with self._sessions.begin() as db:
+            await db.execute(
+                update(SessionRow)
+                .where(SessionRow.id == session_id)
+                .values(status="abandoned", updated_at=utcnow())
+            )
+
+
+def _columns(session: Session, now: object) -> dict[str, object]:
+    return {
+        "dialogue_id": session.dialogue_id,
+        "content_version": session.version,
+        "node": session.node,
+        "status": session.status,
+        "step": session.step,
+        "answers": session.answers,
+        "history": [frame.to_json() for frame in session.history],
+        "updated_at": now,
+        "completed_at": now if session.status == "completed" else None,
+    }
+
+
+def _user(row: UserRow) -> User:
+    return User(row.id, row.external_id, row.display_name, row.language)
+
+
+def _session(row: SessionRow) -> Session:
+    return Session(
+        user_id=row.user_id,
+        dialogue_id=row.dialogue_id,
+        version=row.content_version,
+        node=row.node,
+        answers=dict(row.answers),
+        history=[Frame.from_json(f) for f in row.history],
+        status=row.status,  # type: ignore[arg-type]
+        step=row.step,
+        id=row.id,
+        started_at=row.started_at,
+        updated_at=row.updated_at,
+    )
