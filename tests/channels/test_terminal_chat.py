@@ -1,0 +1,124 @@
+"""The real ``coachbot chat`` with piped input: walks in both languages, commands, flushing."""
+
+from __future__ import annotations
+
+from tests.channels.chat_process import ChatProcess, run_chat
+
+# thanks, relationships, (example), status, currency, action, confidence, (smaller step)
+DUTCH_WALK = [
+    "2",
+    "3",
+    "Ik stelde Anna voor aan Bert",
+    "1",
+    "2",
+    "Drie klanten <b>bedanken</b> & taggen",
+    "2",
+    "Eén klant bedanken",
+]
+ENGLISH_WALK = ["i pay them by the hour", "1", "2", "3", "Introduce two customers", "5"]
+
+
+def test_whole_dutch_walk_through_relationships(database_url: str) -> None:
+    result = run_chat(
+        database_url, DUTCH_WALK, "--user", "Eva", "--dialogue", "relationships", "--lang", "nl"
+    )
+
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "Hoi Eva!" in out
+    assert "Precies." in out  # the gift-economy branch of the moving question
+    assert "“Ik stelde Anna voor aan Bert”" in out  # her own words quoted back in the tip
+    assert "Je scoorde 6 van de 9" in out
+    assert "Eerlijk van je." in out  # low confidence leads to the smaller-step question
+    summary = out.split("Jouw samenvatting, Eva", 1)[1]
+    assert "Relaties bouwen: Best" in summary
+    assert "Status verdienen: Basis" in summary
+    assert "Sociale valuta maken: Beter" in summary
+    assert "Eerst aan de slag met: status verdienen" in summary
+    assert "Drie klanten <b>bedanken</b> & taggen" in summary  # shown as typed, not as markup
+    assert "Kleinere eerste stap: Eén klant bedanken" in summary
+    assert "Klaar!" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_whole_english_walk_through_relationships(database_url: str) -> None:
+    result = run_chat(
+        database_url, ENGLISH_WALK, "--user", "Sam", "--dialogue", "relationships", "--lang", "en"
+    )
+
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "An honest answer" in out  # the market-economy branch, chosen by typing the label
+    assert "From broadcasting to conversation" in out
+    summary = out.split("Your summary, Sam", 1)[1]
+    assert "Building relationships: Basic" in summary
+    assert "Earning status: Better" in summary
+    assert "Creating social currency: Best" in summary
+    assert "Work on first: building relationships" in summary
+    assert "Your action this week: Introduce two customers" in summary
+    assert "Smaller first step" not in summary
+    assert "Done!" in out
+
+
+def test_without_a_dialogue_the_menu_is_shown_and_a_number_picks(database_url: str) -> None:
+    result = run_chat(database_url, ["9", "1"], "--user", "Eva", "--lang", "nl")
+
+    assert "Kies een gesprek:" in result.stdout
+    assert "1. Relaties, geen transacties" in result.stdout
+    assert "Dat gesprek bestaat niet" in result.stdout
+    assert "Hoe bedank je hem?" in result.stdout
+
+
+def test_an_unfinished_session_is_resumed_on_the_next_start(database_url: str) -> None:
+    run_chat(database_url, ["2", "1"], "--user", "Eva", "--dialogue", "relationships")
+
+    result = run_chat(database_url, [], "--user", "Eva")
+
+    assert "Welkom terug" in result.stdout
+    assert "Ladder 2: status verdienen" in result.stdout
+    assert "Hoe bedank je hem?" not in result.stdout
+
+
+def test_back_restart_help_and_unknown_commands(database_url: str) -> None:
+    lines = ["2", "1", "/back", "/help", "/nonsense", "/restart", "/quit", "never read"]
+    result = run_chat(database_url, lines, "--user", "Eva", "--dialogue", "relationships")
+
+    out = result.stdout
+    assert result.returncode == 0
+    after_back = out.split("we gaan een stap terug.", 1)[1]
+    assert after_back.lstrip().startswith("Ladder 1: relaties bouwen")
+    assert "/menu – kies een gesprek" in out
+    assert "Dat commando ken ik niet" in out
+    assert out.count("Hoe bedank je hem?") == 2  # once at the start, once after /restart
+    assert "Tot ziens!" in out
+
+
+def test_bad_input_gets_an_explanation_never_a_traceback(database_url: str) -> None:
+    lines = ["", "banaan", "2", "7", "3", "x" * 10_000, "ok"]
+    result = run_chat(database_url, lines, "--user", "Eva", "--dialogue", "relationships")
+
+    out = result.stdout
+    assert "Ik heb nog geen antwoord gezien" in out
+    assert "Kies een van de knoppen" in out
+    assert "maximaal 500 tekens (nu 10000)" in out
+    assert "minstens 5 tekens (nu 2)" in out
+    assert "Traceback" not in result.stderr + out
+
+
+def test_an_unknown_dialogue_id_is_explained(database_url: str) -> None:
+    result = run_chat(database_url, [], "--user", "Eva", "--dialogue", "nope")
+
+    assert result.returncode == 2
+    assert "Dat gesprek bestaat niet" in result.stdout
+
+
+def test_each_question_is_flushed_before_the_answer_is_read(database_url: str) -> None:
+    chat = ChatProcess(database_url, "--user", "Eva", "--dialogue", "relationships")
+    try:
+        chat.expect("Hoe bedank je hem?")  # seen while stdin is still open
+        chat.send("2")
+        chat.expect("Ladder 1: relaties bouwen")
+        assert chat.close() == 0
+    finally:
+        if chat.process.poll() is None:
+            chat.kill()
