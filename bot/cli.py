@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import io
 import json
 import logging
 import sys
@@ -14,10 +15,11 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from bot.channels.terminal import TerminalChat, read_stdin_line
+from bot.channels.terminal import StdinLines, TerminalChat
 from bot.dialogue.catalog import Catalog, load_catalog
 from bot.engine.coach import Coach
 from bot.engine.engine import Engine
+from bot.engine.phrases import phrase
 from bot.settings import Settings
 from bot.store.sql import SqlStore
 
@@ -25,6 +27,7 @@ app = typer.Typer(
     help="Coachbot: a coaching assistant for salespeople.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals may hold secrets; never print them
 )
 
 
@@ -74,7 +77,13 @@ def chat(
     catalog = _catalog(settings)
     _report_broken(catalog)
     name = user or getpass.getuser()
-    code = asyncio.run(_chat(settings, catalog, name, dialogue, lang.value if lang else None))
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")  # odd bytes become �, never a crash
+    try:
+        code = asyncio.run(_chat(settings, catalog, name, dialogue, lang.value if lang else None))
+    except KeyboardInterrupt:
+        typer.echo("\n" + phrase(lang.value if lang else settings.default_language, "goodbye"))
+        code = 130
     raise typer.Exit(code)
 
 
@@ -85,14 +94,9 @@ async def _chat(
     try:
         coach = Coach(Engine(catalog), store, settings.default_language)
         user = await coach.user(f"terminal:{name}", name, lang)
-        terminal = TerminalChat(
-            coach,
-            user,
-            read_stdin_line,
-            sys.stdout,
-            Path("data") / "images",
-            styled=sys.stdout.isatty(),
-        )
+        lines = StdinLines(sys.stdin)
+        images = Path("data") / "images"
+        terminal = TerminalChat(coach, user, lines, sys.stdout, images, styled=sys.stdout.isatty())
         return await terminal.run(dialogue)
     finally:
         await store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-import sys
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +20,23 @@ from bot.store.records import User
 ReadLine = Callable[[], Awaitable[str | None]]
 
 
-async def read_stdin_line() -> str | None:
-    """One line from standard input without blocking the event loop; ``None`` at its end."""
-    line = await asyncio.to_thread(sys.stdin.readline)
-    return line.rstrip("\r\n") if line else None
+class StdinLines:
+    """Lines of standard input, read by a daemon thread so Ctrl-C never waits on ``readline``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._loop = asyncio.get_running_loop()
+        self._stream = stream
+        threading.Thread(target=self._pump, name="stdin-reader", daemon=True).start()
+
+    def _pump(self) -> None:
+        for line in iter(self._stream.readline, ""):
+            self._loop.call_soon_threadsafe(self._lines.put_nowait, line.rstrip("\r\n"))
+        self._loop.call_soon_threadsafe(self._lines.put_nowait, None)
+
+    async def __call__(self) -> str | None:
+        """The next line, or ``None`` at the end of input."""
+        return await self._lines.get()
 
 
 def html_to_text(text: str, *, styled: bool) -> str:

@@ -36,6 +36,15 @@ class ChatProcess:
         self._reader = threading.Thread(target=self._pump, daemon=True)
         self._reader.start()
 
+    def __enter__(self) -> ChatProcess:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.process.poll() is None:
+            self.kill()
+        else:
+            self._release()
+
     def _pump(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:

@@ -7,7 +7,7 @@ import random
 import sqlite3
 import time
 
-from tests.channels.chat_process import ChatProcess
+from tests.channels.conftest import Spawn
 
 QUESTIONS = {
     "moving": "Hoe bedank je hem?",
@@ -28,21 +28,20 @@ def stored_session(database_url: str) -> tuple[str, dict[str, object]]:
     return node, json.loads(answers)
 
 
-def start(database_url: str) -> ChatProcess:
-    return ChatProcess(database_url, "--user", "Eva", "--dialogue", "relationships", "--lang", "nl")
+ARGS = ("--user", "Eva", "--dialogue", "relationships", "--lang", "nl")
 
 
 def test_sigkill_after_an_answer_resumes_at_the_same_question_with_every_answer(
-    database_url: str,
+    spawn: Spawn,
 ) -> None:
-    chat = start(database_url)
+    chat = spawn(*ARGS)
     chat.expect(QUESTIONS["moving"])
     for typed, next_question in [("2", "relationships"), ("1", "status"), ("3", "currency")]:
         chat.send(typed)
         chat.expect(QUESTIONS[next_question])
     chat.kill()
 
-    again = start(database_url)
+    again = spawn(*ARGS)
     resumed = again.expect(QUESTIONS["currency"])
     again.send("2")
     again.expect(QUESTIONS["action"])
@@ -58,7 +57,9 @@ def test_sigkill_after_an_answer_resumes_at_the_same_question_with_every_answer(
     assert "Sociale valuta maken: Beter" in summary
 
 
-def test_sigkill_at_random_moments_never_loses_an_acknowledged_answer(database_url: str) -> None:
+def test_sigkill_at_random_moments_never_loses_an_acknowledged_answer(
+    database_url: str, spawn: Spawn
+) -> None:
     rng = random.Random(20261122)
     script = [
         ("2", "relationships"),
@@ -66,7 +67,7 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_answer(database_u
         ("Anna en Bert", "status"),
         ("1", "currency"),
     ]
-    chat = start(database_url)
+    chat = spawn(*ARGS)
     chat.expect(QUESTIONS["moving"])
     for typed, next_node in script:
         chat.send(typed)
@@ -75,7 +76,7 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_answer(database_u
         node, answers = stored_session(database_url)
 
         assert node in {next_node, _previous(script, next_node)}
-        chat = start(database_url)
+        chat = spawn(*ARGS)
         chat.expect(QUESTIONS[node])  # resumes exactly where the database says
         if node != next_node:  # the answer never reached the database: type it again
             chat.send(typed)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.channels.chat_process import ChatProcess, run_chat
+import os
+import signal
+import subprocess
+
+from tests.channels.chat_process import COACHBOT, REPO, run_chat
+from tests.channels.conftest import Spawn
 
 # thanks, relationships, (example), status, currency, action, confidence, (smaller step)
 DUTCH_WALK = [
@@ -112,13 +117,45 @@ def test_an_unknown_dialogue_id_is_explained(database_url: str) -> None:
     assert "Dat gesprek bestaat niet" in result.stdout
 
 
-def test_each_question_is_flushed_before_the_answer_is_read(database_url: str) -> None:
-    chat = ChatProcess(database_url, "--user", "Eva", "--dialogue", "relationships")
-    try:
-        chat.expect("Hoe bedank je hem?")  # seen while stdin is still open
-        chat.send("2")
-        chat.expect("Ladder 1: relaties bouwen")
-        assert chat.close() == 0
-    finally:
-        if chat.process.poll() is None:
-            chat.kill()
+def test_each_question_is_flushed_before_the_answer_is_read(spawn: Spawn) -> None:
+    chat = spawn("--user", "Eva", "--dialogue", "relationships")
+    chat.expect("Hoe bedank je hem?")  # seen while stdin is still open
+    chat.send("2")
+    chat.expect("Ladder 1: relaties bouwen")
+    assert chat.close() == 0
+
+
+def test_ctrl_c_says_goodbye_without_a_traceback_and_keeps_answers(
+    database_url: str, spawn: Spawn
+) -> None:
+    chat = spawn("--user", "Eva", "--dialogue", "relationships")
+    chat.expect("Hoe bedank je hem?")
+    chat.send("2")
+    chat.expect("Ladder 1: relaties bouwen")
+
+    chat.process.send_signal(signal.SIGINT)
+    code = chat.process.wait(timeout=10)
+    chat.close()
+
+    assert code == 130
+    assert "Tot ziens!" in chat.output
+    assert "Traceback" not in chat.output
+    resumed = run_chat(database_url, [], "--user", "Eva")
+    assert "Ladder 1: relaties bouwen" in resumed.stdout
+
+
+def test_bytes_that_are_not_utf8_are_refused_politely(database_url: str) -> None:
+    result = subprocess.run(
+        [COACHBOT, "chat", "--user", "Eva", "--dialogue", "relationships"],
+        input=b"\xff\xfe\n2\n",
+        capture_output=True,
+        cwd=REPO,
+        env={**os.environ, "COACHBOT_DATABASE_URL": database_url},
+        timeout=60,
+        check=False,
+    )
+
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    assert "Kies een van de knoppen" in out
+    assert "Ladder 1: relaties bouwen" in out

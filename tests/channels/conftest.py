@@ -1,0 +1,26 @@
+"""Fixtures for tests that run ``coachbot chat`` as a real process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.channels.chat_process import ChatProcess
+
+Spawn = Callable[..., ChatProcess]
+
+
+@pytest.fixture
+def spawn(database_url: str) -> Iterator[Spawn]:
+    """Start ``coachbot chat`` processes on the test's database; all are ended afterwards."""
+    started: list[ChatProcess] = []
+
+    def start(*args: str) -> ChatProcess:
+        chat = ChatProcess(database_url, *args)
+        started.append(chat)
+        return chat
+
+    yield start
+    for chat in started:
+        chat.__exit__(None, None, None)
