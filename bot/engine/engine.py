@@ -38,8 +38,9 @@ class Engine:
         dialogue = self.catalog.get(dialogue_id)
         session = Session(user_id, dialogue.id, dialogue.version, dialogue.model.start)
         messages: list[Message] = []
-        saved = self._advance(dialogue, session, dialogue.model.start, person, messages)
-        return Turn(tuple(messages), session, "started", tuple(saved))
+        visited: list[str] = []
+        saved = self._advance(dialogue, session, dialogue.model.start, person, messages, visited)
+        return Turn(tuple(messages), session, "started", tuple(saved), tuple(visited))
 
     def show(self, session: Session, person: Person, notice: str | None = None) -> Turn:
         """The current question again (to resume), optionally after a notice."""
@@ -111,9 +112,10 @@ class Engine:
         target = dialogue.next_node(moved.node, self._context(moved, person))
         moved.step += 1
         messages: list[Message] = []
-        saved += self._advance(dialogue, moved, target, person, messages)
+        visited: list[str] = []
+        saved += self._advance(dialogue, moved, target, person, messages, visited)
         outcome: Outcome = "completed" if moved.status == "completed" else "accepted"
-        return Turn(tuple(messages), moved, outcome, tuple(saved))
+        return Turn(tuple(messages), moved, outcome, tuple(saved), tuple(visited))
 
     def _advance(
         self,
@@ -122,11 +124,13 @@ class Engine:
         target: str,
         person: Person,
         messages: list[Message],
+        visited: list[str],
     ) -> list[SavedAnswer]:
         """Move to ``target`` and through any say nodes, until a question or an end."""
         saved: list[SavedAnswer] = []
         for _ in range(MAX_HOPS):
             session.node = target
+            visited.append(target)
             node = dialogue.model.nodes[target]
             messages.append(self._render_node(dialogue, session, person))
             if isinstance(node, EndNode):

@@ -71,6 +71,7 @@ class Turn:
     session: Session
     outcome: Outcome
     saved: tuple[SavedAnswer, ...] = field(default=())
+    visited: tuple[str, ...] = field(default=())  # nodes entered during this turn, in order
 
     @property
     def finished(self) -> bool:

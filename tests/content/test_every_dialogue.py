@@ -1,0 +1,44 @@
+"""Every dialogue file: valid, and walked along every edge of its graph in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.catalog import Catalog, load_catalog
+from bot.engine.engine import Engine
+from tests.conftest import DIALOGUES, FIXTURES, PROMPTS
+from tests.content.walker import explore, graph_edges
+
+SERVED = load_catalog([DIALOGUES, FIXTURES], PROMPTS)
+
+
+def test_every_shipped_dialogue_file_is_valid() -> None:
+    shipped = load_catalog([DIALOGUES], PROMPTS)
+
+    assert shipped.problems == []
+    assert "relationships" in shipped.latest
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("dialogue_id", sorted(SERVED.latest))
+def test_every_edge_is_walked_and_every_walk_ends(
+    catalog: Catalog, engine: Engine, dialogue_id: str, lang: str
+) -> None:
+    walked = explore(engine, dialogue_id, lang)
+
+    assert walked.refused == []  # every generated input was accepted
+    assert graph_edges(catalog.get(dialogue_id)) - walked.edges == set()
+    assert walked.completed, "no walk reached an end node"
+    for turn in walked.completed:
+        summary = turn.messages[-1].text
+        assert summary.strip()
+        assert "<b>klant</b>" not in summary  # typed markup never comes out as markup
+
+
+@pytest.mark.parametrize("dialogue_id", sorted(SERVED.latest))
+def test_every_text_differs_between_languages(catalog: Catalog, dialogue_id: str) -> None:
+    dialogue = catalog.get(dialogue_id).model
+    for node_id, node in dialogue.nodes.items():
+        text = node.text
+        if hasattr(text, "nl"):
+            assert text.nl.strip() != text.en.strip(), f"{node_id}: the English text is a copy"

@@ -1,0 +1,113 @@
+"""Explores a dialogue through the engine with inputs generated from its own definition."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from jinja2 import Environment, nodes
+
+from bot.dialogue.compiled import CompiledDialogue
+from bot.dialogue.graph import successors
+from bot.dialogue.model import ChoiceNode, NumberNode, ScaleNode, TextNode
+from bot.engine.engine import Engine, Person
+from bot.engine.inputs import format_number
+from bot.engine.turn import Incoming, Turn
+from bot.store.records import Session
+
+SAMPLE_TEXT = "Mijn <b>klant</b> & ik </code> "
+MAX_STATES = 20_000
+
+
+@dataclass
+class Exploration:
+    """What walking every generated input from every reachable state found."""
+
+    edges: set[tuple[str, str]] = field(default_factory=set)
+    completed: list[Turn] = field(default_factory=list)
+    refused: list[tuple[str, Incoming, str]] = field(default_factory=list)
+    states: int = 0
+
+
+def graph_edges(dialogue: CompiledDialogue) -> set[tuple[str, str]]:
+    """Every edge of the dialogue's graph."""
+    return {(u, v) for u, targets in successors(dialogue.model).items() for v in targets}
+
+
+def numbers_in_conditions(dialogue: CompiledDialogue) -> set[float]:
+    """Numeric constants used by ``if`` rules and computed values, to probe both sides."""
+    sources = [
+        branch.condition
+        for node in dialogue.model.nodes.values()
+        for branch in getattr(node, "branches", list)()
+        if branch.condition
+    ]
+    sources += [expr for node in dialogue.model.nodes.values() for expr in node.compute.values()]
+    found: set[float] = set()
+    for source in sources:
+        for const in Environment().parse("{{ " + source + " }}").find_all(nodes.Const):
+            if isinstance(const.value, int | float) and not isinstance(const.value, bool):
+                found |= {const.value - 1, const.value, const.value + 1}
+    return found
+
+
+def inputs_for(dialogue: CompiledDialogue, node_id: str, lang: str) -> list[Incoming]:
+    """Valid inputs worth trying at a question: every option, every scale point, edge numbers."""
+    node = dialogue.model.nodes[node_id]
+    if isinstance(node, ChoiceNode):
+        return [Incoming.choice(str(option.value)) for option in node.options]
+    if isinstance(node, ScaleNode):
+        return [Incoming.choice(str(point)) for point in range(1, 6)]
+    if isinstance(node, NumberNode):
+        return [Incoming.text(format_number(n, lang)) for n in sorted(_numbers(dialogue, node))]
+    assert isinstance(node, TextNode)
+    text = (SAMPLE_TEXT * (node.min_length // len(SAMPLE_TEXT) + 1))[: max(node.max_length, 1)]
+    return [Incoming.text(text.strip() or "ok")]
+
+
+def _numbers(dialogue: CompiledDialogue, node: NumberNode) -> set[float]:
+    low = node.min if node.min is not None else -1_000_000.0
+    high = node.max if node.max is not None else 1_000_000.0
+    probes = {low, high, (low + high) / 2, 0, 1, 10, 100} | numbers_in_conditions(dialogue)
+    kept = {p for p in probes if low <= p <= high}
+    return {float(int(p)) for p in kept} if node.integer else kept
+
+
+def explore(engine: Engine, dialogue_id: str, lang: str) -> Exploration:
+    """Depth-first over distinct (node, answers) states, trying every generated input."""
+    person = Person("Tester <i>&</i>", lang)
+    first = engine.start(1, dialogue_id, person)
+    dialogue = engine.catalog.get(dialogue_id)
+    found = Exploration()
+    found.edges |= set(zip(first.visited, first.visited[1:], strict=False))
+    stack, seen = [first.session], set()
+    while stack and found.states < MAX_STATES:
+        session = stack.pop()
+        key = (session.node, json.dumps(session.answers, sort_keys=True))
+        if key in seen or session.status != "active":
+            continue
+        seen.add(key)
+        found.states += 1
+        for incoming in inputs_for(dialogue, session.node, lang):
+            _try(engine, session, incoming, person, found, stack)
+    return found
+
+
+def _try(
+    engine: Engine,
+    session: Session,
+    incoming: Incoming,
+    person: Person,
+    found: Exploration,
+    stack: list[Session],
+) -> None:
+    turn = engine.reply(session, incoming, person)
+    if turn.outcome not in {"accepted", "completed"}:
+        found.refused.append((session.node, incoming, turn.messages[0].text))
+        return
+    path = (session.node, *turn.visited)
+    found.edges |= set(zip(path, path[1:], strict=False))
+    if turn.finished:
+        found.completed.append(turn)
+    else:
+        stack.append(turn.session)
