@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.dialogue.catalog import Catalog, load_catalog
+from bot.dialogue.model import LocalText
 from bot.engine.engine import Engine
 from tests.conftest import DIALOGUES, FIXTURES, PROMPTS
 from tests.content.walker import explore, graph_edges
@@ -40,5 +41,5 @@ def test_every_text_differs_between_languages(catalog: Catalog, dialogue_id: str
     dialogue = catalog.get(dialogue_id).model
     for node_id, node in dialogue.nodes.items():
         text = node.text
-        if hasattr(text, "nl"):
+        if isinstance(text, LocalText):
             assert text.nl.strip() != text.en.strip(), f"{node_id}: the English text is a copy"

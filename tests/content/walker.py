@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 
@@ -79,7 +80,7 @@ def explore(engine: Engine, dialogue_id: str, lang: str) -> Exploration:
     first = engine.start(1, dialogue_id, person)
     dialogue = engine.catalog.get(dialogue_id)
     found = Exploration()
-    found.edges |= set(zip(first.visited, first.visited[1:], strict=False))
+    found.edges |= set(itertools.pairwise(first.visited))
     stack, seen = [first.session], set()
     while stack and found.states < MAX_STATES:
         session = stack.pop()
@@ -106,7 +107,7 @@ def _try(
         found.refused.append((session.node, incoming, turn.messages[0].text))
         return
     path = (session.node, *turn.visited)
-    found.edges |= set(zip(path, path[1:], strict=False))
+    found.edges |= set(itertools.pairwise(path))
     if turn.finished:
         found.completed.append(turn)
     else:

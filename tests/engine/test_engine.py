@@ -24,6 +24,12 @@ def answer(engine: Engine, session: Session, *inputs: Incoming | str, person: Pe
     return turn
 
 
+def at_deals(engine: Engine, person: Person) -> Session:
+    """A session of the kinds dialogue waiting at the number question."""
+    start = engine.start(1, "kinds", person).session
+    return answer(engine, start, "koffie", person=person).session
+
+
 def at_route(engine: Engine, person: Person = EVE, deals: str = "10", mood: str = "3") -> Session:
     """A session of the kinds dialogue waiting at the final choice."""
     start = engine.start(1, "kinds", person).session
@@ -100,11 +106,7 @@ def test_out_of_range_or_unreadable_numbers_are_refused(
     engine: Engine, typed: str, lang: str, explanation: str
 ) -> None:
     person = Person("Eve", lang)
-    session = answer(
-        engine, engine.start(1, "kinds", person).session, "koffie", person=person
-    ).session
-
-    turn = engine.reply(session, Incoming.text(typed), person)
+    turn = engine.reply(at_deals(engine, person), Incoming.text(typed), person)
 
     assert turn.outcome == "rejected"
     assert explanation in turn.messages[0].text
@@ -118,11 +120,7 @@ def test_numbers_are_read_the_way_each_language_writes_them(
     engine: Engine, typed: str, lang: str, stored: int
 ) -> None:
     person = Person("Eve", lang)
-    session = answer(
-        engine, engine.start(1, "kinds", person).session, "koffie", person=person
-    ).session
-
-    turn = engine.reply(session, Incoming.text(typed), person)
+    turn = engine.reply(at_deals(engine, person), Incoming.text(typed), person)
 
     assert turn.session.answers["deals"] == stored
 
