@@ -11,6 +11,7 @@ from jinja2.exceptions import SecurityError, TemplateError
 from transitions import Machine
 
 from bot.dialogue.model import Dialogue
+from bot.dialogue.rendering import tidy_html
 from bot.errors import RenderError
 
 Expression = Callable[..., Any]
@@ -52,7 +53,7 @@ class CompiledDialogue:
     def render(self, node_id: str, lang: str, context: Mapping[str, Any]) -> str:
         """The node's text in ``lang`` for this context (user text already escaped)."""
         try:
-            return self.texts[node_id, lang].render(context).strip()
+            return tidy_html(self.texts[node_id, lang].render(context).strip())
         except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError) as err:
             raise RenderError(f"{self.file}: node {node_id!r} ({lang}): {err}") from err
 

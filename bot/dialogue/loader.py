@@ -173,6 +173,10 @@ class _Compiler:
         unsafe = list(rendering.unsafe_constructs(tree))
         for lineno, reason in unsafe:
             self.problems.append(where.problem(lineno, f"not allowed: {reason}"))
+        for lineno, tag in rendering.unsupported_tags(tree):
+            allowed = ", ".join(f"<{t}>" for t in sorted(rendering.TELEGRAM_TAGS))
+            message = f"Telegram cannot show the tag <{tag}>; use one of {allowed}"
+            self.problems.append(where.problem(lineno, message))
         for name in rendering.included_names(tree):
             self._check_include(env, name, where)
         if unsafe:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,32 @@ from jinja2.sandbox import SandboxedEnvironment
 
 MAX_RANGE = 100
 _FORBIDDEN_FILTERS = frozenset({"attr"})
+# The tags Telegram's HTML parse mode understands; anything else makes it refuse the message.
+TELEGRAM_TAGS = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-spoiler",
+        "span",
+    }
+)
+_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
+_TAG_NAMES = "|".join(
+    sorted(TELEGRAM_TAGS, key=len, reverse=True)
+)  # longest first: b vs blockquote
+_ALLOWED_TAG = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s[^<>]*)?>", re.IGNORECASE)
+_LOOSE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9A-Fa-f]+;|[A-Za-z]+;)")
 
 
 def _small_range(*args: int) -> range:
@@ -45,6 +72,36 @@ def unsafe_constructs(tree: nodes.Template) -> Iterator[tuple[int, str]]:
             yield node.lineno, f"the '|{node.name}' filter is not allowed in dialogue texts"
         elif isinstance(node, nodes.Call) and _is_big_range(node):
             yield node.lineno, f"range() is limited to {MAX_RANGE} items"
+
+
+def unsupported_tags(tree: nodes.Template) -> Iterator[tuple[int, str]]:
+    """(first line, tag) for each HTML tag in the literal text that Telegram cannot show."""
+    reported: set[str] = set()
+    for data in tree.find_all(nodes.TemplateData):
+        for match in _TAG.finditer(data.data):
+            tag = match.group(1).lower()
+            if tag not in TELEGRAM_TAGS and tag not in reported:
+                reported.add(tag)
+                yield data.lineno + data.data.count("\n", 0, match.start()), tag
+
+
+def tidy_html(text: str) -> str:
+    """Escape a stray ``&``, ``<`` or ``>`` an author typed, so Telegram accepts the message.
+
+    Supported tags are kept; user text is already escaped by autoescaping, so it is never
+    touched twice.
+    """
+    parts, position = [], 0
+    for tag in _ALLOWED_TAG.finditer(text):
+        parts += [_escape_loose(text[position : tag.start()]), tag.group(0)]
+        position = tag.end()
+    parts.append(_escape_loose(text[position:]))
+    return "".join(parts)
+
+
+def _escape_loose(segment: str) -> str:
+    segment = _LOOSE_AMPERSAND.sub("&amp;", segment)
+    return segment.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _underscore_key(arg: nodes.Node) -> bool:

@@ -1,0 +1,61 @@
+"""Rendering for Telegram HTML: author text tidied, user text escaped exactly once."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.dialogue.loader import load_dialogue
+from bot.dialogue.rendering import tidy_html
+from bot.errors import ContentError
+from tests.conftest import PROMPTS
+
+
+@pytest.mark.parametrize(
+    ("written", "sent"),
+    [
+        ("Jan & Piet", "Jan &amp; Piet"),
+        ("3 < 5 > 2", "3 &lt; 5 &gt; 2"),
+        (
+            "<b>vet</b> <i>schuin</i> <a href='https://x.nl'>link</a>",
+            "<b>vet</b> <i>schuin</i> <a href='https://x.nl'>link</a>",
+        ),
+        ("<blockquote>citaat</blockquote><br>", "<blockquote>citaat</blockquote>&lt;br&gt;"),
+        ("al &amp; &lt;b&gt; &#39; &#x27;", "al &amp; &lt;b&gt; &#39; &#x27;"),
+        ("<div>blok</div>", "&lt;div&gt;blok&lt;/div&gt;"),
+    ],
+)
+def test_stray_markup_is_escaped_and_telegram_tags_kept(written: str, sent: str) -> None:
+    assert tidy_html(written) == sent
+
+
+def test_a_tag_telegram_cannot_show_is_refused_at_load_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "tags.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            id: tags
+            title: {nl: Tags, en: Tags}
+            description: {nl: Tags, en: Tags}
+            start: done
+            nodes:
+              done:
+                type: end
+                text:
+                  nl: |
+                    Eerste regel
+                    <div>blok</div>
+                  en: <b>fine</b>
+            """
+        ),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(ContentError) as caught:
+        load_dialogue(path, PROMPTS)
+
+    [problem] = caught.value.problems
+    assert problem.line == 11
+    assert "Telegram cannot show the tag <div>" in problem.message
