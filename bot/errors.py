@@ -61,3 +61,11 @@ class ConcurrentUpdate(CoachbotError):
 
 class RenderError(CoachbotError):
     """A template failed while rendering (a bug in content that validation did not catch)."""
+
+
+class MissingInputs(CoachbotError):
+    """A dialogue that must be given values at its start (a check-in) was started without them."""
+
+
+class NoSuchCommitment(CoachbotError):
+    """The commitment to check in on is not open (done already, or not the user's)."""

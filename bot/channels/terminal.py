@@ -14,7 +14,7 @@ from typing import TextIO
 from bot.engine.coach import Coach, MenuItem
 from bot.engine.phrases import phrase
 from bot.engine.turn import Button, Incoming, Message, Turn
-from bot.errors import UnknownDialogue
+from bot.errors import NoSuchCommitment, UnknownDialogue
 from bot.store.records import User
 
 ReadLine = Callable[[], Awaitable[str | None]]
@@ -144,19 +144,22 @@ class TerminalChat:
             return
         lines = [phrase(self.lang, "menu")]
         for number, item in enumerate(self.menu_items, start=1):
-            mark = f" ({phrase(self.lang, 'menu_unfinished')})" if item.unfinished else ""
+            marks = [phrase(self.lang, "menu_unfinished")] if item.unfinished else []
+            marks += [phrase(self.lang, "menu_due")] if item.due else []
+            mark = f" ({', '.join(marks)})" if marks else ""
             lines.append(f"  {number}. {item.title}{mark} – {item.description}")
         self._say("\n".join(lines))
 
     async def _pick(self, line: str) -> None:
-        ids = [item.dialogue_id for item in self.menu_items]
-        chosen = ids[int(line) - 1] if line.isdigit() and 1 <= int(line) <= len(ids) else line
+        by_number = line.isdigit() and 1 <= int(line) <= len(self.menu_items)
         try:
-            turn = await self.coach.open(self.user, chosen)
-        except UnknownDialogue:
+            if by_number:
+                turn = await self.coach.open_item(self.user, self.menu_items[int(line) - 1])
+            else:
+                turn = await self.coach.open(self.user, line)
+        except (UnknownDialogue, NoSuchCommitment):
             self._say(phrase(self.lang, "unknown_dialogue"))
             return
-        self.menu_items = []
         self._show(turn)
 
     def _show(self, turn: Turn) -> None:
@@ -174,7 +177,7 @@ class TerminalChat:
         self._say(html_to_text(message.text, styled=self.styled) + options)
         if message.image is not None:
             self.images_dir.mkdir(parents=True, exist_ok=True)
-            path = self.images_dir / message.image.filename
+            path = self.images_dir / f"user{self.user.id}-{message.image.filename}"
             path.write_bytes(message.image.png)
             self._say(phrase(self.lang, "image_saved", path=path))
 

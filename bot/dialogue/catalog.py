@@ -69,4 +69,24 @@ def load_catalog(paths: Iterable[Path], prompts_dir: Path) -> Catalog:
             continue
         files[dialogue.id] = str(path)
         catalog.add(dialogue)
+    _check_references(catalog)
     return catalog
+
+
+def _check_references(catalog: Catalog) -> None:
+    """A dialogue that may start another one must name a dialogue that is served."""
+    for dialogue in list(catalog.latest.values()):
+        problems = [
+            Problem(
+                dialogue.file,
+                line,
+                column,
+                f"'start_dialogue' names {ref!r}, which is not a valid dialogue",
+            )
+            for ref, line, column in dialogue.dialogue_refs
+            if ref not in catalog.latest
+        ]
+        if problems:
+            del catalog.latest[dialogue.id]
+            del catalog.versions[dialogue.id, dialogue.version]
+            catalog.broken[dialogue.file] = problems

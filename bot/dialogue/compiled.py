@@ -43,6 +43,8 @@ class CompiledDialogue:
     file: str
     texts: Mapping[tuple[str, str], Template]  # (node id, lang) -> template
     computes: Mapping[str, tuple[tuple[str, Expression], ...]]  # node id -> (key, expr)
+    extras: Mapping[tuple[str, str], Expression]  # (node id, e.g. "chart.0") -> expression
+    dialogue_refs: tuple[tuple[str, int, int], ...]  # (dialogue id, line, column) named in the file
     machine: Machine = field(repr=False)
 
     @property
@@ -67,6 +69,13 @@ class CompiledDialogue:
         if not moved:
             raise RenderError(f"{self.file}: no rule of 'next' applies after {node_id!r}")
         return cursor.node
+
+    def evaluate(self, node_id: str, key: str, context: Mapping[str, Any]) -> Any:
+        """The value of a node's extra expression (chart values, commitment, ...)."""
+        try:
+            return _plain_value(self.extras[node_id, key](**context))
+        except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError) as err:
+            raise RenderError(f"{self.file}: {key} at {node_id!r}: {err}") from err
 
     def computed(self, node_id: str, context: Mapping[str, Any]) -> dict[str, Any]:
         """The values a node computes when it is left, in order (later ones see earlier)."""

@@ -74,9 +74,10 @@ def answers_on_entry(
 ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """(must, may): keys saved on every / on some path from the start to each live node."""
     live = set(live)
-    universe = frozenset(k for n in dialogue.nodes for k in saved_by(dialogue, n))
-    must = {n: (frozenset() if n == dialogue.start else universe) for n in live}
-    may = {n: frozenset[str]() for n in live}
+    given = frozenset(dialogue.inputs)
+    universe = given | frozenset(k for n in dialogue.nodes for k in saved_by(dialogue, n))
+    must = {n: (given if n == dialogue.start else universe) for n in live}
+    may = {n: given for n in live}
     changed = True
     while changed:
         changed = False

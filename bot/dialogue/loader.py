@@ -14,9 +14,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ValidationError
 
 from bot.dialogue import graph, rendering
-from bot.dialogue.compiled import CompiledDialogue, Expression
+from bot.dialogue.compiled import CompiledDialogue
+from bot.dialogue.expressions import compile_expressions
+from bot.dialogue.located import Where, missing_names
 from bot.dialogue.machine import build_machine
-from bot.dialogue.model import NODE_TYPES, RESERVED_NAMES, Dialogue, LocalText, TemplateRef
+from bot.dialogue.model import NODE_TYPES, Dialogue, LocalText, TemplateRef
 from bot.dialogue.validation_messages import describe
 from bot.dialogue.yaml_source import Source, parse, plain
 from bot.errors import ContentError, Problem
@@ -63,7 +65,8 @@ class _Compiler:
         )
         must, may = graph.answers_on_entry(self.dialogue, edges, live)
         texts = self._compile_texts(envs, must, may, live)
-        conditions, computes = self._compile_expressions(envs["nl"], must, may, live)
+        expressions = compile_expressions(self.dialogue, self.source, envs["nl"], must, may)
+        self.problems += expressions.problems
         if self.problems:
             raise ContentError(sorted(self.problems, key=lambda p: (p.line, p.column)))
         return CompiledDialogue(
@@ -71,8 +74,10 @@ class _Compiler:
             version=self._version(),
             file=self.source.file,
             texts=texts,
-            computes=computes,
-            machine=build_machine(self.dialogue, conditions),
+            computes=expressions.computes,
+            extras=expressions.extras,
+            dialogue_refs=tuple(expressions.dialogue_refs),
+            machine=build_machine(self.dialogue, expressions.conditions),
         )
 
     def _add(self, path: tuple[str | int, ...], message: str) -> None:
@@ -137,15 +142,15 @@ class _Compiler:
                 texts[node_id, lang] = template
                 if node_id in live:
                     used = rendering.variables_used(env, tree, frozenset())
-                    self._check_names(where, used, must[node_id], may[node_id], tree)
+                    self.problems += missing_names(where, used, must[node_id], may[node_id], tree)
         return texts
 
     def _compile_text(
         self, env: SandboxedEnvironment, node_id: str, text: LocalText | TemplateRef, lang: str
-    ) -> tuple[Template, Any, _Where] | None:
+    ) -> tuple[Template, Any, Where] | None:
         if isinstance(text, LocalText):
             path = ("nodes", node_id, "text", lang)
-            where = _Where(
+            where = Where(
                 self.source.file,
                 self.source.text_start_line(path),
                 self.source.locate(path, value=True)[1],
@@ -160,11 +165,11 @@ class _Compiler:
             )
             return None
         self.used_templates[filename] = source
-        return self._parse_template(env, source, _Where(filename, 1, 1))
+        return self._parse_template(env, source, Where(filename, 1, 1))
 
     def _parse_template(
-        self, env: SandboxedEnvironment, text: str, where: _Where
-    ) -> tuple[Template, Any, _Where] | None:
+        self, env: SandboxedEnvironment, text: str, where: Where
+    ) -> tuple[Template, Any, Where] | None:
         try:
             tree = env.parse(text)
         except TemplateSyntaxError as err:
@@ -187,7 +192,7 @@ class _Compiler:
             self.problems.append(where.problem(err.lineno, f"template syntax: {err.message}"))
             return None
 
-    def _check_include(self, env: SandboxedEnvironment, name: str, where: _Where) -> None:
+    def _check_include(self, env: SandboxedEnvironment, name: str, where: Where) -> None:
         try:
             source, filename = rendering.template_source(env, name)
         except TemplateNotFound:
@@ -198,100 +203,13 @@ class _Compiler:
         if filename in self.used_templates:
             return
         self.used_templates[filename] = source
-        self._parse_template(env, source, _Where(filename, 1, 1))
-
-    def _check_names(
-        self, where: _Where, used: set[str], must: frozenset[str], may: frozenset[str], tree: Any
-    ) -> None:
-        for name in sorted(used - must - RESERVED_NAMES):
-            if name in may:
-                why = (
-                    f"'{name}' is not saved on every path to this step; "
-                    f"use answers.get('{name}') if it may be missing"
-                )
-            else:
-                why = f"'{name}' is used here but no earlier step saves it"
-            self.problems.append(where.problem(rendering.line_of_name(tree, name), why))
-
-    # -- conditions and computed values ---------------------------------------------------
-
-    def _compile_expressions(
-        self,
-        env: SandboxedEnvironment,
-        must: dict[str, frozenset[str]],
-        may: dict[str, frozenset[str]],
-        live: set[str],
-    ) -> tuple[dict[tuple[str, int], Expression], dict[str, tuple[tuple[str, Expression], ...]]]:
-        conditions: dict[tuple[str, int], Expression] = {}
-        computes: dict[str, tuple[tuple[str, Expression], ...]] = {}
-        for node_id, node in self.dialogue.nodes.items():
-            own_answer = getattr(node, "save", None)
-            known = set(must.get(node_id, frozenset())) | ({own_answer} if own_answer else set())
-            maybe = set(may.get(node_id, frozenset())) | known
-            steps: list[tuple[str, Expression]] = []
-            for key, source in node.compute.items():
-                path: tuple[str | int, ...] = ("nodes", node_id, "compute", key)
-                compiled = self._compile_expression(
-                    env, source, path, known if node_id in live else None, maybe
-                )
-                if compiled is not None:
-                    steps.append((key, compiled))
-                known.add(key)
-                maybe.add(key)
-            computes[node_id] = tuple(steps)
-            for index, branch in enumerate(getattr(node, "branches", list)()):
-                if branch.condition is None:
-                    continue
-                rule_path: tuple[str | int, ...] = ("nodes", node_id, "next", index, "if")
-                compiled = self._compile_expression(
-                    env, branch.condition, rule_path, known if node_id in live else None, maybe
-                )
-                if compiled is not None:
-                    conditions[node_id, index] = compiled
-        return conditions, computes
-
-    def _compile_expression(
-        self,
-        env: SandboxedEnvironment,
-        source: str,
-        path: tuple[str | int, ...],
-        known: set[str] | None,
-        maybe: set[str],
-    ) -> Expression | None:
-        line, column = self.source.locate(path, value=True)
-        where = _Where(self.source.file, line, column)
-        try:
-            tree = rendering.expression_tree(env, source)
-            expression = env.compile_expression(source, undefined_to_none=False)
-        except TemplateSyntaxError as err:
-            self.problems.append(where.problem(1, f"expression does not compile: {err.message}"))
-            return None
-        unsafe = list(rendering.unsafe_constructs(tree))
-        for _, reason in unsafe:
-            self.problems.append(where.problem(1, f"not allowed: {reason}"))
-        if known is not None:
-            used = rendering.variables_used(env, tree, frozenset())
-            self._check_names(where, used, frozenset(known), frozenset(maybe), tree)
-        return None if unsafe else expression
+        self._parse_template(env, source, Where(filename, 1, 1))
 
     def _version(self) -> str:
         digest = hashlib.sha256(self.text.encode())
         for name in sorted(self.used_templates):
             digest.update(name.encode() + b"\0" + self.used_templates[name].encode())
         return digest.hexdigest()[:12]
-
-
-@dataclass(frozen=True)
-class _Where:
-    """Where a template starts, so a line inside it maps to a line of its file."""
-
-    file: str
-    line: int
-    column: int
-
-    def problem(self, template_line: int | None, message: str) -> Problem:
-        line = self.line + max((template_line or 1) - 1, 0)
-        return Problem(self.file, line, self.column if line == self.line else 1, message)
 
 
 def _target_paths(node_id: str, node: Any) -> list[tuple[tuple[str | int, ...], str]]:

@@ -37,6 +37,51 @@ class TemplateRef(_Frozen):
 Text = LocalText | TemplateRef
 
 
+class LocalList(_Frozen):
+    """A list of short plain texts in every supported language, in the same order."""
+
+    nl: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(min_length=2, max_length=6)
+    en: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(min_length=2, max_length=6)
+
+    @model_validator(mode="after")
+    def _same_length(self) -> LocalList:
+        if len(self.nl) != len(self.en):
+            raise ValueError("'nl' and 'en' need the same number of items")
+        return self
+
+    def get(self, lang: str) -> list[str]:
+        """The items in ``lang``."""
+        return self.nl if lang == "nl" else self.en
+
+
+class Ladder(_Frozen):
+    """One row of a ladder chart: its name and an expression giving the level (1 = lowest)."""
+
+    label: LocalText
+    value: str = Field(min_length=1)
+
+
+class LadderChart(_Frozen):
+    """A picture of ladders with the user's level marked on each, sent as an image."""
+
+    title: LocalText
+    levels: LocalList
+    ladders: list[Ladder] = Field(min_length=1, max_length=6)
+
+
+class Commitment(_Frozen):
+    """What the user commits to at the end, and after how many days to check in on it."""
+
+    text: str = Field(min_length=1)
+    follow_up_days: str = Field(min_length=1)
+
+
+class CheckIn(_Frozen):
+    """Closes the commitment a check-in dialogue is about, recording how it went."""
+
+    outcome: str = Field(min_length=1)
+
+
 class Branch(_Frozen):
     """One rule of a branching ``next``: go to ``goto`` if ``if`` holds (no ``if``: default)."""
 
@@ -50,6 +95,7 @@ Next = Identifier | list[Branch]
 class _Node(_Frozen):
     text: Text
     compute: dict[Identifier, str] = Field(default_factory=dict)
+    chart: LadderChart | None = None
 
     def targets(self) -> list[str]:
         """Every node id this node can lead to."""
@@ -172,9 +218,14 @@ class ScaleNode(_Question):
 
 
 class EndNode(_Node):
-    """Ends the dialogue; its text is the summary."""
+    """Ends the dialogue; its text is the summary. It may record a commitment, close one
+    (in a check-in), or start another dialogue (``start_dialogue``: an expression giving a
+    dialogue id, or an empty string for none)."""
 
     type: Literal["end"]
+    commitment: Commitment | None = None
+    check_in: CheckIn | None = None
+    start_dialogue: str | None = None
 
 
 Node = Annotated[
@@ -185,14 +236,32 @@ Question = ChoiceNode | TextNode | NumberNode | ScaleNode
 NODE_TYPES = ("say", "choice", "text", "number", "scale", "end")
 
 
+DialogueKind = Literal["track", "entry", "checkin"]
+# What a check-in dialogue is given when it starts, about the commitment it follows up.
+CHECKIN_INPUTS = ("commitment", "commitment_id", "days_ago", "track_title")
+
+
 class Dialogue(_Frozen):
     """One dialogue file: metadata in both languages, a start node and the nodes."""
 
     id: Identifier
+    kind: DialogueKind = "track"
     title: LocalText
     description: LocalText
     start: Identifier
     nodes: dict[Identifier, Node] = Field(min_length=1)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Names the dialogue is given when it starts (a check-in gets its commitment)."""
+        return CHECKIN_INPUTS if self.kind == "checkin" else ()
+
+    @model_validator(mode="after")
+    def _check_ins_only_in_checkins(self) -> Dialogue:
+        closing = [k for k, n in self.nodes.items() if isinstance(n, EndNode) and n.check_in]
+        if closing and self.kind != "checkin":
+            raise ValueError(f"'check_in' on {closing[0]!r} needs 'kind: checkin' at the top")
+        return self
 
     def questions(self) -> dict[str, Question]:
         """The nodes that wait for the user's answer."""

@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
 
 from bot.dialogue.catalog import Catalog
 from bot.engine.engine import Engine, Person
+from bot.engine.menu import MenuItem, build_menu, check_in_dialogue, check_in_inputs
 from bot.engine.phrases import phrase
-from bot.engine.turn import Incoming, Message, Turn
-from bot.errors import ConcurrentUpdate, ContentChanged
+from bot.engine.turn import Incoming, Message, StartDialogue, Turn
+from bot.errors import ConcurrentUpdate, ContentChanged, NoSuchCommitment
 from bot.store.base import Store
-from bot.store.records import Session, User
+from bot.store.records import CommitmentOutcome, NewCommitment, Session, User
+
+__all__ = ["Coach", "MenuItem"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    """One dialogue a user can pick, in their language."""
-
-    dialogue_id: str
-    title: str
-    description: str
-    steps: int
-    unfinished: bool
 
 
 class Coach:
@@ -53,20 +46,10 @@ class Coach:
         return Person(user.display_name, user.language or self.default_language)
 
     async def menu(self, user: User) -> list[MenuItem]:
-        """The dialogues on offer, unfinished ones first."""
-        lang = self.person(user).lang
-        unfinished = {s.dialogue_id for s in await self.store.active_sessions(user.id)}
-        items = [
-            MenuItem(
-                d.id,
-                d.model.title.get(lang),
-                d.model.description.get(lang),
-                len(d.model.nodes),
-                d.id in unfinished,
-            )
-            for d in self.catalog.listed()
-        ]
-        return sorted(items, key=lambda item: not item.unfinished)
+        """Unfinished sessions, due check-ins, the entry dialogue, the tracks, later check-ins."""
+        sessions = await self.store.active_sessions(user.id)
+        commitments = await self.store.open_commitments(user.id)
+        return build_menu(self.catalog, self.person(user).lang, sessions, commitments)
 
     async def current(self, user: User) -> Session | None:
         """The user's most recently used unfinished session, if any."""
@@ -80,11 +63,25 @@ class Coach:
                 return await self._show(user, session, phrase(self.person(user).lang, "resumed"))
         return await self.start(user, dialogue_id)
 
-    async def start(self, user: User, dialogue_id: str) -> Turn:
+    async def open_item(self, user: User, item: MenuItem) -> Turn:
+        """Act on a menu choice: resume or start a dialogue, or start a check-in."""
+        if item.commitment_id is None:
+            return await self.open(user, item.dialogue_id)
+        open_ones = {c.id: c for c in await self.store.open_commitments(user.id)}
+        commitment = open_ones.get(item.commitment_id)
+        dialogue = check_in_dialogue(self.catalog)
+        if commitment is None or dialogue is None:
+            raise NoSuchCommitment(f"commitment {item.commitment_id} is not open for this user")
+        inputs = check_in_inputs(self.catalog, commitment, self.person(user).lang)
+        return await self.start(user, dialogue.id, inputs)
+
+    async def start(
+        self, user: User, dialogue_id: str, inputs: Mapping[str, Any] | None = None
+    ) -> Turn:
         """A new session of ``dialogue_id``, stored before its first question is returned."""
-        turn = self.engine.start(user.id, dialogue_id, self.person(user))
-        await self.store.save(turn.session, turn.saved, expected_step=None)
-        return turn
+        turn = self.engine.start(user.id, dialogue_id, self.person(user), inputs)
+        await self._save(turn, expected_step=None)
+        return await self._follow_on(user, turn)
 
     async def resume(self, user: User) -> Turn | None:
         """The current question of the user's unfinished session (``None`` if there is none)."""
@@ -107,7 +104,14 @@ class Coach:
         if session is None or session.id is None:
             return None
         await self.store.abandon(session.id)
-        return await self.start(user, session.dialogue_id)
+        return await self.start(user, session.dialogue_id, self._inputs_of(session))
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _inputs_of(self, session: Session) -> dict[str, Any]:
+        """The values a session was started with, to start its dialogue again."""
+        names = self.catalog.get(session.dialogue_id).model.inputs
+        return {name: session.answers[name] for name in names if name in session.answers}
 
     async def _show(self, user: User, session: Session, notice: str) -> Turn:
         try:
@@ -127,25 +131,37 @@ class Coach:
             if turn.session is session and not turn.saved:
                 return turn  # nothing changed (a re-prompt): nothing to store
             try:
-                await self.store.save(turn.session, turn.saved, expected_step=session.step)
+                await self._save(turn, expected_step=session.step)
             except ConcurrentUpdate:
                 log.info(
-                    "session %s changed underneath us (attempt %d); retrying",
-                    session.id,
-                    attempt + 1,
+                    "session %s changed underneath us (try %d); retrying", session.id, attempt + 1
                 )
                 continue
-            return turn
+            return await self._follow_on(user, turn)
         raise ConcurrentUpdate("the session kept changing; please try again")
+
+    async def _save(self, turn: Turn, expected_step: int | None) -> None:
+        writes = [e for e in turn.effects if isinstance(e, NewCommitment | CommitmentOutcome)]
+        await self.store.save(turn.session, turn.saved, expected_step=expected_step, writes=writes)
+
+    async def _follow_on(self, user: User, turn: Turn) -> Turn:
+        """If the turn ends by starting another dialogue, start it and show both."""
+        targets = [e.dialogue_id for e in turn.effects if isinstance(e, StartDialogue)]
+        if not targets or targets[0] not in self.catalog.latest:
+            return turn
+        following = await self.open(user, targets[0])
+        return replace(
+            following,
+            messages=turn.messages + following.messages,
+            saved=turn.saved + following.saved,
+        )
 
     async def _start_over(self, user: User, session: Session) -> Turn:
         log.warning(
-            "session %s: its step vanished from dialogue %s; starting over",
-            session.id,
-            session.dialogue_id,
+            "session %s: its step vanished from %s; starting over", session.id, session.dialogue_id
         )
         if session.id is not None:
             await self.store.abandon(session.id)
-        turn = await self.start(user, session.dialogue_id)
+        turn = await self.start(user, session.dialogue_id, self._inputs_of(session))
         notice = Message(phrase(self.person(user).lang, "content_changed"))
-        return Turn((notice, *turn.messages), turn.session, turn.outcome, turn.saved)
+        return replace(turn, messages=(notice, *turn.messages))

@@ -3,28 +3,45 @@
 from __future__ import annotations
 
 import copy
-import html
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.dialogue.catalog import Catalog
 from bot.dialogue.compiled import CompiledDialogue
-from bot.dialogue.model import ChoiceNode, EndNode, Question, SayNode, ScaleNode
+from bot.dialogue.model import EndNode, Question, SayNode
 from bot.engine.inputs import Accepted, read_answer
 from bot.engine.phrases import phrase
-from bot.engine.turn import Button, Incoming, Message, Outcome, Turn
-from bot.errors import ContentChanged, RenderError, SessionNotActive
-from bot.store.records import Frame, SavedAnswer, Session
+from bot.engine.presenter import Person, context, present
+from bot.engine.turn import Effect, Incoming, Message, Outcome, StartDialogue, Turn
+from bot.errors import ContentChanged, MissingInputs, RenderError, SessionNotActive
+from bot.store.records import CommitmentOutcome, Frame, NewCommitment, SavedAnswer, Session
+
+__all__ = ["Engine", "Person"]
 
 MAX_HOPS = 200  # validation rules out loops of say nodes; this guards against bugs anyway
+MAX_FOLLOW_UP_DAYS = 365
 
 
-@dataclass(frozen=True)
-class Person:
-    """Who the engine is talking to: their name and the language to answer in."""
+@dataclass
+class _Step:
+    """What one engine step produces, gathered while it moves through nodes."""
 
-    name: str
-    lang: str
+    session: Session
+    messages: list[Message] = field(default_factory=list)
+    visited: list[str] = field(default_factory=list)
+    saved: list[SavedAnswer] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+
+    def turn(self, outcome: Outcome) -> Turn:
+        return Turn(
+            tuple(self.messages),
+            self.session,
+            outcome,
+            tuple(self.saved),
+            tuple(self.visited),
+            tuple(self.effects),
+        )
 
 
 class Engine:
@@ -33,20 +50,30 @@ class Engine:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
 
-    def start(self, user_id: int, dialogue_id: str, person: Person) -> Turn:
+    def start(
+        self,
+        user_id: int,
+        dialogue_id: str,
+        person: Person,
+        inputs: Mapping[str, Any] | None = None,
+    ) -> Turn:
         """A new session at the dialogue's start, advanced to its first question."""
         dialogue = self.catalog.get(dialogue_id)
-        session = Session(user_id, dialogue.id, dialogue.version, dialogue.model.start)
-        messages: list[Message] = []
-        visited: list[str] = []
-        saved = self._advance(dialogue, session, dialogue.model.start, person, messages, visited)
-        return Turn(tuple(messages), session, "started", tuple(saved), tuple(visited))
+        given = dict(inputs or {})
+        missing = [name for name in dialogue.model.inputs if name not in given]
+        if missing:
+            raise MissingInputs(f"{dialogue.id} needs {', '.join(missing)} to start")
+        step = _Step(
+            Session(user_id, dialogue.id, dialogue.version, dialogue.model.start, answers=given)
+        )
+        self._advance(dialogue, step, dialogue.model.start, person)
+        return step.turn("started")
 
     def show(self, session: Session, person: Person, notice: str | None = None) -> Turn:
         """The current question again (to resume), optionally after a notice."""
         dialogue = self._dialogue_of(session)
         messages = [Message(notice)] if notice else []
-        messages.append(self._render_node(dialogue, session, person))
+        messages.append(present(dialogue, session, person))
         return Turn(tuple(messages), session, "resumed")
 
     def reply(self, session: Session, incoming: Incoming, person: Person) -> Turn:
@@ -68,9 +95,8 @@ class Engine:
         """Undo the last answer and ask that question again."""
         dialogue = self._dialogue_of(session)
         if not session.history:
-            return self._again(
-                dialogue, session, person, phrase(person.lang, "nothing_to_undo"), "rejected"
-            )
+            notice = phrase(person.lang, "nothing_to_undo")
+            return self._again(dialogue, session, person, notice, "rejected")
         moved = copy.deepcopy(session)
         frame = moved.history.pop()
         moved.node, moved.answers = frame.node, dict(frame.answers_before)
@@ -93,8 +119,7 @@ class Engine:
         notice: str,
         outcome: Outcome,
     ) -> Turn:
-        question = self._render_node(dialogue, session, person)
-        return Turn((Message(notice), question), session, outcome)
+        return Turn((Message(notice), present(dialogue, session, person)), session, outcome)
 
     def _accept(
         self,
@@ -104,75 +129,61 @@ class Engine:
         value: Any,
         person: Person,
     ) -> Turn:
-        moved = copy.deepcopy(session)
+        step = _Step(copy.deepcopy(session))
+        moved = step.session
         moved.history.append(Frame(node=moved.node, answers_before=dict(moved.answers)))
         moved.answers[node.save] = value
-        saved = [SavedAnswer(moved.node, node.save, value)]
-        saved += self._compute(dialogue, moved, person)
-        target = dialogue.next_node(moved.node, self._context(moved, person))
+        step.saved.append(SavedAnswer(moved.node, node.save, value))
+        self._compute(dialogue, step, person)
+        target = dialogue.next_node(moved.node, context(moved, person))
         moved.step += 1
-        messages: list[Message] = []
-        visited: list[str] = []
-        saved += self._advance(dialogue, moved, target, person, messages, visited)
-        outcome: Outcome = "completed" if moved.status == "completed" else "accepted"
-        return Turn(tuple(messages), moved, outcome, tuple(saved), tuple(visited))
+        self._advance(dialogue, step, target, person)
+        return step.turn("completed" if moved.status == "completed" else "accepted")
 
     def _advance(
-        self,
-        dialogue: CompiledDialogue,
-        session: Session,
-        target: str,
-        person: Person,
-        messages: list[Message],
-        visited: list[str],
-    ) -> list[SavedAnswer]:
+        self, dialogue: CompiledDialogue, step: _Step, target: str, person: Person
+    ) -> None:
         """Move to ``target`` and through any say nodes, until a question or an end."""
-        saved: list[SavedAnswer] = []
+        session = step.session
         for _ in range(MAX_HOPS):
             session.node = target
-            visited.append(target)
+            step.visited.append(target)
             node = dialogue.model.nodes[target]
-            messages.append(self._render_node(dialogue, session, person))
+            step.messages.append(present(dialogue, session, person))
             if isinstance(node, EndNode):
                 session.status = "completed"
-                saved += self._compute(dialogue, session, person)
-                return saved
+                self._compute(dialogue, step, person)
+                step.effects += self._effects(dialogue, target, node, context(session, person))
+                return
             if not isinstance(node, SayNode):
-                return saved
-            saved += self._compute(dialogue, session, person)
-            target = dialogue.next_node(target, self._context(session, person))
+                return
+            self._compute(dialogue, step, person)
+            target = dialogue.next_node(target, context(session, person))
         raise RenderError(f"{dialogue.file}: more than {MAX_HOPS} steps without a question")
 
-    def _compute(
-        self, dialogue: CompiledDialogue, session: Session, person: Person
-    ) -> list[SavedAnswer]:
-        values = dialogue.computed(session.node, self._context(session, person))
+    def _compute(self, dialogue: CompiledDialogue, step: _Step, person: Person) -> None:
+        session = step.session
+        values = dialogue.computed(session.node, context(session, person))
         session.answers.update(values)
-        return [SavedAnswer(session.node, key, value) for key, value in values.items()]
-
-    def _render_node(self, dialogue: CompiledDialogue, session: Session, person: Person) -> Message:
-        node = dialogue.model.nodes[session.node]
-        text = dialogue.render(session.node, person.lang, self._context(session, person))
-        if isinstance(node, ChoiceNode):
-            buttons = tuple(Button(o.label.get(person.lang), str(o.value)) for o in node.options)
-            return Message(text, buttons)
-        if isinstance(node, ScaleNode):
-            if node.low is not None and node.high is not None:
-                ends = phrase(
-                    person.lang,
-                    "scale_ends",
-                    low=node.low.get(person.lang),
-                    high=node.high.get(person.lang),
-                )
-                text = f"{text}\n<i>{html.escape(ends)}</i>"
-            return Message(text, tuple(Button(str(i), str(i)) for i in range(1, 6)))
-        return Message(text)
+        step.saved += [SavedAnswer(session.node, key, value) for key, value in values.items()]
 
     @staticmethod
-    def _context(session: Session, person: Person) -> dict[str, Any]:
-        return {
-            **session.answers,
-            "answers": session.answers,
-            "name": person.name,
-            "lang": person.lang,
-        }
+    def _effects(
+        dialogue: CompiledDialogue, node_id: str, node: EndNode, names: dict[str, Any]
+    ) -> list[Effect]:
+        """What reaching an end node asks the store and the coach to do."""
+        effects: list[Effect] = []
+        if node.commitment is not None:
+            text = str(dialogue.evaluate(node_id, "commitment.text", names))
+            days = dialogue.evaluate(node_id, "commitment.follow_up_days", names)
+            if not isinstance(days, int | float) or not 1 <= days <= MAX_FOLLOW_UP_DAYS:
+                raise RenderError(f"{dialogue.file}: follow_up_days at {node_id!r} gave {days!r}")
+            effects.append(NewCommitment(text, int(days)))
+        if node.check_in is not None:
+            outcome = str(dialogue.evaluate(node_id, "check_in.outcome", names))
+            effects.append(CommitmentOutcome(int(names["commitment_id"]), outcome))
+        if node.start_dialogue is not None:
+            target = dialogue.evaluate(node_id, "start_dialogue", names)
+            if target:
+                effects.append(StartDialogue(str(target)))
+        return effects

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.store.records import SavedAnswer, Session
+from bot.store.records import CommitmentOutcome, NewCommitment, SavedAnswer, Session
 
 IncomingKind = Literal["text", "choice", "unsupported"]
 
@@ -60,6 +60,15 @@ class Message:
     image: Image | None = None
 
 
+@dataclass(frozen=True)
+class StartDialogue:
+    """Start another dialogue right after this one ends."""
+
+    dialogue_id: str
+
+
+Effect = NewCommitment | CommitmentOutcome | StartDialogue
+
 Outcome = Literal["started", "resumed", "accepted", "rejected", "stale", "back", "completed"]
 
 
@@ -72,6 +81,7 @@ class Turn:
     outcome: Outcome
     saved: tuple[SavedAnswer, ...] = field(default=())
     visited: tuple[str, ...] = field(default=())  # nodes entered during this turn, in order
+    effects: tuple[Effect, ...] = field(default=())
 
     @property
     def finished(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.store.records import SavedAnswer, Session, User
+from bot.store.records import CommitmentRecord, CommitmentWrite, SavedAnswer, Session, User
 
 
 class Store(Protocol):
@@ -24,14 +24,23 @@ class Store(Protocol):
         ...
 
     async def save(
-        self, session: Session, saved: Sequence[SavedAnswer], *, expected_step: int | None
+        self,
+        session: Session,
+        saved: Sequence[SavedAnswer],
+        *,
+        expected_step: int | None,
+        writes: Sequence[CommitmentWrite] = (),
     ) -> Session:
-        """Store the session and append its answers in one transaction; return it with its id.
+        """Store the session, its answers and commitment writes in one transaction.
 
         ``expected_step`` is the step the session had when it was read (``None`` for a new
         session); if the stored step differs, another process got there first and
         ``ConcurrentUpdate`` is raised with nothing written.
         """
+        ...
+
+    async def open_commitments(self, user_id: int) -> list[CommitmentRecord]:
+        """The user's commitments not yet checked in on, soonest due first."""
         ...
 
     async def abandon(self, session_id: int) -> None:

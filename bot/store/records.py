@@ -60,3 +60,36 @@ class SavedAnswer:
     node: str
     key: str
     value: Any
+
+
+@dataclass(frozen=True)
+class CommitmentRecord:
+    """Something a user committed to, with the moment to check in on it."""
+
+    id: int
+    user_id: int
+    dialogue_id: str
+    text: str
+    status: str
+    created_at: datetime
+    due_at: datetime
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class NewCommitment:
+    """Store what the user committed to and after how many days to check in."""
+
+    text: str
+    follow_up_days: int
+
+
+@dataclass(frozen=True)
+class CommitmentOutcome:
+    """Record how a commitment went (written at the end of a check-in)."""
+
+    commitment_id: int
+    outcome: str
+
+
+CommitmentWrite = NewCommitment | CommitmentOutcome

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.errors import ConcurrentUpdate
 from bot.store.database import create_engine, migrate
-from bot.store.records import Frame, SavedAnswer, Session, User
-from bot.store.tables import AnswerRow, SessionRow, UserRow, utcnow
+from bot.store.records import (
+    CommitmentRecord,
+    CommitmentWrite,
+    Frame,
+    NewCommitment,
+    SavedAnswer,
+    Session,
+    User,
+)
+from bot.store.tables import AnswerRow, CommitmentRow, SessionRow, UserRow, utcnow
 
 
 class SqlStore:
@@ -64,9 +73,14 @@ class SqlStore:
             return [_session(row) for row in rows]
 
     async def save(
-        self, session: Session, saved: Sequence[SavedAnswer], *, expected_step: int | None
+        self,
+        session: Session,
+        saved: Sequence[SavedAnswer],
+        *,
+        expected_step: int | None,
+        writes: Sequence[CommitmentWrite] = (),
     ) -> Session:
-        """Store the session and append its answers in one transaction; return it with its id."""
+        """Store the session, its answers and commitment writes in one transaction."""
         now = utcnow()
         async with self._sessions.begin() as db:
             if session.id is None:
@@ -91,9 +105,21 @@ class SqlStore:
                 )
                 for a in saved
             )
+            for write in writes:
+                await _apply(db, write, session, session_id, now)
         session.id = session_id
         session.updated_at = now
         return session
+
+    async def open_commitments(self, user_id: int) -> list[CommitmentRecord]:
+        """The user's commitments not yet checked in on, soonest due first."""
+        async with self._sessions() as db:
+            rows = await db.scalars(
+                select(CommitmentRow)
+                .where(CommitmentRow.user_id == user_id, CommitmentRow.status == "open")
+                .order_by(CommitmentRow.due_at, CommitmentRow.id)
+            )
+            return [_commitment(row) for row in rows]
 
     async def abandon(self, session_id: int) -> None:
         """Mark a session abandoned (kept for history and analytics)."""
@@ -103,6 +129,52 @@ class SqlStore:
                 .where(SessionRow.id == session_id)
                 .values(status="abandoned", updated_at=utcnow())
             )
+
+
+async def _apply(
+    db: AsyncSession, write: CommitmentWrite, session: Session, session_id: int, now: datetime
+) -> None:
+    if isinstance(write, NewCommitment):
+        due = now + timedelta(days=write.follow_up_days)
+        db.add(
+            CommitmentRow(
+                user_id=session.user_id,
+                session_id=session_id,
+                dialogue_id=session.dialogue_id,
+                text=write.text,
+                created_at=now,
+                due_at=due,
+            )
+        )
+        return
+    # Only the user's own open commitment can be closed, whatever the session says.
+    await db.execute(
+        update(CommitmentRow)
+        .where(
+            CommitmentRow.id == write.commitment_id,
+            CommitmentRow.user_id == session.user_id,
+            CommitmentRow.status == "open",
+        )
+        .values(
+            status="done",
+            outcome=write.outcome[:200],
+            checked_at=now,
+            checkin_session_id=session_id,
+        )
+    )
+
+
+def _commitment(row: CommitmentRow) -> CommitmentRecord:
+    return CommitmentRecord(
+        row.id,
+        row.user_id,
+        row.dialogue_id,
+        row.text,
+        row.status,
+        row.created_at,
+        row.due_at,
+        row.outcome,
+    )
 
 
 def _columns(session: Session, now: object) -> dict[str, object]:

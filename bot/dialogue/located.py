@@ -1,0 +1,42 @@
+"""Where a piece of content starts, so problems inside it point at the right file line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import nodes
+
+from bot.dialogue import rendering
+from bot.dialogue.model import RESERVED_NAMES
+from bot.errors import Problem
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a template or expression starts; a line inside it maps to a line of its file."""
+
+    file: str
+    line: int
+    column: int
+
+    def problem(self, template_line: int | None, message: str) -> Problem:
+        """A problem at ``template_line`` (1-based) of the template."""
+        line = self.line + max((template_line or 1) - 1, 0)
+        return Problem(self.file, line, self.column if line == self.line else 1, message)
+
+
+def missing_names(
+    where: Where, used: set[str], must: frozenset[str], may: frozenset[str], tree: nodes.Template
+) -> list[Problem]:
+    """A problem for every name read here that is not saved on every path to this point."""
+    problems = []
+    for name in sorted(used - must - RESERVED_NAMES):
+        if name in may:
+            why = (
+                f"'{name}' is not saved on every path to this step; "
+                f"use answers.get('{name}') if it may be missing"
+            )
+        else:
+            why = f"'{name}' is used here but no earlier step saves it"
+        problems.append(where.problem(rendering.line_of_name(tree, name), why))
+    return problems

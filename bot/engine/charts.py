@@ -1,0 +1,40 @@
+"""Draws the ladder chart (PNG) with matplotlib's Agg renderer: no screen, no pyplot state."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from bot.errors import RenderError
+
+_REACHED = "#2e7d5b"
+_AHEAD = "#e4ece8"
+
+
+def ladder_chart(title: str, levels: Sequence[str], ladders: Sequence[tuple[str, int]]) -> bytes:
+    """A PNG with one row per ladder: rungs up to the user's level filled, the rest open."""
+    for label, level in ladders:
+        if not 1 <= level <= len(levels):
+            raise RenderError(
+                f"chart: level {level!r} of {label!r} is not between 1 and {len(levels)}"
+            )
+    from matplotlib.figure import Figure  # imported late: only charts pay for matplotlib
+
+    figure = Figure(figsize=(7, 1.4 + 0.8 * len(ladders)), dpi=110)
+    axes = figure.add_subplot()
+    for row, (_, level) in enumerate(reversed(ladders)):
+        for rung in range(1, len(levels) + 1):
+            color = _REACHED if rung <= level else _AHEAD
+            axes.barh(row, 0.94, left=rung - 0.47, height=0.6, color=color, edgecolor="white")
+        axes.text(level, row, "●", ha="center", va="center", color="white", fontsize=13)
+    axes.set_yticks(range(len(ladders)), [label for label, _ in reversed(ladders)], fontsize=11)
+    axes.set_xticks(range(1, len(levels) + 1), list(levels), fontsize=11)
+    axes.set_xlim(0.5, len(levels) + 0.5)
+    axes.tick_params(length=0)
+    for side in axes.spines.values():
+        side.set_visible(False)
+    axes.set_title(title, fontsize=13, loc="left")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -1,0 +1,92 @@
+"""The menu a user sees, and what a check-in dialogue is told about its commitment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.dialogue.catalog import Catalog
+from bot.dialogue.compiled import CompiledDialogue
+from bot.errors import UnknownDialogue
+from bot.store.records import CommitmentRecord, Session
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One thing a user can pick, in their language (a check-in names its commitment)."""
+
+    dialogue_id: str
+    title: str
+    description: str
+    steps: int
+    unfinished: bool = False
+    commitment_id: int | None = None
+    due: bool = False
+    entry: bool = False
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC time (SQLite hands back naive ones)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def check_in_dialogue(catalog: Catalog) -> CompiledDialogue | None:
+    """The dialogue that follows up on commitments, if one is served."""
+    return next((d for d in catalog.listed() if d.model.kind == "checkin"), None)
+
+
+def build_menu(
+    catalog: Catalog, lang: str, sessions: list[Session], commitments: list[CommitmentRecord]
+) -> list[MenuItem]:
+    """Unfinished first, then due check-ins, the entry dialogue, the tracks, later check-ins."""
+    unfinished = {s.dialogue_id for s in sessions}
+    items = [
+        MenuItem(
+            d.id,
+            d.model.title.get(lang),
+            d.model.description.get(lang),
+            len(d.model.nodes),
+            unfinished=d.id in unfinished,
+            entry=d.model.kind == "entry",
+        )
+        for d in catalog.listed()
+        if d.model.kind != "checkin"
+    ]
+    items += _check_ins(catalog, lang, commitments)
+    return sorted(
+        items, key=lambda i: (not i.unfinished, not i.due, not i.entry, i.commitment_id is not None)
+    )
+
+
+def _check_ins(catalog: Catalog, lang: str, commitments: list[CommitmentRecord]) -> list[MenuItem]:
+    dialogue = check_in_dialogue(catalog)
+    if dialogue is None:
+        return []
+    now = datetime.now(UTC)
+    title, description = dialogue.model.title.get(lang), dialogue.model.description.get(lang)
+    return [
+        MenuItem(
+            dialogue.id,
+            f"{title}: {c.text}",
+            description,
+            len(dialogue.model.nodes),
+            commitment_id=c.id,
+            due=as_utc(c.due_at) <= now,
+        )
+        for c in commitments
+    ]
+
+
+def check_in_inputs(catalog: Catalog, commitment: CommitmentRecord, lang: str) -> dict[str, Any]:
+    """What a check-in dialogue starts with: the commitment, its age and its track."""
+    try:
+        track = catalog.get(commitment.dialogue_id).model.title.get(lang)
+    except UnknownDialogue:
+        track = commitment.dialogue_id
+    return {
+        "commitment": commitment.text,
+        "commitment_id": commitment.id,
+        "days_ago": (datetime.now(UTC) - as_utc(commitment.created_at)).days,
+        "track_title": track,
+    }

@@ -1,0 +1,56 @@
+"""What a node shows the user: its rendered text, its buttons and its chart."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from bot.dialogue.compiled import CompiledDialogue
+from bot.dialogue.model import ChoiceNode, LadderChart, ScaleNode
+from bot.engine.charts import ladder_chart
+from bot.engine.phrases import phrase
+from bot.engine.turn import Button, Image, Message
+from bot.store.records import Session
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who the engine is talking to: their name and the language to answer in."""
+
+    name: str
+    lang: str
+
+
+def context(session: Session, person: Person) -> dict[str, Any]:
+    """The names templates and expressions can read: every answer, plus name and lang."""
+    return {**session.answers, "answers": session.answers, "name": person.name, "lang": person.lang}
+
+
+def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Message:
+    """The message for the node the session is at."""
+    node = dialogue.model.nodes[session.node]
+    names = context(session, person)
+    text = dialogue.render(session.node, person.lang, names)
+    image = _chart(dialogue, session.node, node.chart, person.lang, names) if node.chart else None
+    if isinstance(node, ChoiceNode):
+        buttons = tuple(Button(o.label.get(person.lang), str(o.value)) for o in node.options)
+        return Message(text, buttons, image)
+    if isinstance(node, ScaleNode):
+        if node.low is not None and node.high is not None:
+            low, high = node.low.get(person.lang), node.high.get(person.lang)
+            text += f"\n<i>{html.escape(phrase(person.lang, 'scale_ends', low=low, high=high))}</i>"
+        return Message(text, tuple(Button(str(i), str(i)) for i in range(1, 6)), image)
+    return Message(text, image=image)
+
+
+def _chart(
+    dialogue: CompiledDialogue, node_id: str, chart: LadderChart, lang: str, names: dict[str, Any]
+) -> Image:
+    rows = [
+        (ladder.label.get(lang), int(dialogue.evaluate(node_id, f"chart.{index}", names)))
+        for index, ladder in enumerate(chart.ladders)
+    ]
+    title = chart.title.get(lang)
+    png = ladder_chart(title, chart.levels.get(lang), rows)
+    return Image(png, f"{dialogue.id}-{node_id}.png", title)
