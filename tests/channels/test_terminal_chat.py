@@ -10,6 +10,7 @@ from tests.channels.chat_process import COACHBOT, REPO, run_chat
 from tests.channels.conftest import Spawn
 
 # thanks, relationships, (example), status, currency, action, confidence, (smaller step)
+# ..., follow-up (1 = in 3 days, 2 = in a week, 3 = in two weeks)
 DUTCH_WALK = [
     "2",
     "3",
@@ -19,8 +20,17 @@ DUTCH_WALK = [
     "Drie klanten <b>bedanken</b> & taggen",
     "2",
     "Eén klant bedanken",
+    "2",
 ]
-ENGLISH_WALK = ["i pay them by the hour", "1", "2", "3", "Introduce two customers", "5"]
+ENGLISH_WALK = [
+    "i pay them by the hour",
+    "1",
+    "2",
+    "3",
+    "Introduce two customers",
+    "5",
+    "In two weeks",
+]
 
 
 def test_whole_dutch_walk_through_relationships(database_url: str) -> None:
@@ -40,8 +50,11 @@ def test_whole_dutch_walk_through_relationships(database_url: str) -> None:
     assert "Status verdienen: Basis" in summary
     assert "Sociale valuta maken: Beter" in summary
     assert "Eerst aan de slag met: status verdienen" in summary
+    assert "Jouw actie deze week: Eén klant bedanken" in summary  # the smaller step counts
+    assert "Over 7 dagen vraag ik je hoe het ging" in summary
     assert "Drie klanten <b>bedanken</b> & taggen" in summary  # shown as typed, not as markup
-    assert "Kleinere eerste stap: Eén klant bedanken" in summary
+    assert "Afbeelding opgeslagen:" in out
+    assert ".png" in out
     assert "Klaar!" in out
     assert "Traceback" not in result.stderr
 
@@ -61,7 +74,8 @@ def test_whole_english_walk_through_relationships(database_url: str) -> None:
     assert "Creating social currency: Best" in summary
     assert "Work on first: building relationships" in summary
     assert "Your action this week: Introduce two customers" in summary
-    assert "Smaller first step" not in summary
+    assert "In 14 days I'll ask you how it went" in summary
+    assert "original plan" not in summary
     assert "Done!" in out
 
 

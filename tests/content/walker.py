@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 
 from jinja2 import Environment, nodes
@@ -18,6 +19,14 @@ from bot.store.records import Session
 
 SAMPLE_TEXT = "Mijn <b>klant</b> & ik </code> "
 MAX_STATES = 20_000
+STATES_PER_NODE = 6
+# What a check-in dialogue is started with in these walks.
+SAMPLE_INPUTS = {
+    "commitment": "Elke dag één klant <b>bellen</b>",
+    "commitment_id": 1,
+    "days_ago": 7,
+    "track_title": "Test",
+}
 
 
 @dataclass
@@ -75,19 +84,26 @@ def _numbers(dialogue: CompiledDialogue, node: NumberNode) -> set[float]:
 
 
 def explore(engine: Engine, dialogue_id: str, lang: str) -> Exploration:
-    """Depth-first over distinct (node, answers) states, trying every generated input."""
+    """Depth-first over distinct (node, answers) states, trying every generated input.
+
+    To cover edges without walking every combination, a node is expanded from at most
+    ``STATES_PER_NODE`` different states, except when reaching it covered a new edge.
+    """
     person = Person("Tester <i>&</i>", lang)
-    first = engine.start(1, dialogue_id, person)
     dialogue = engine.catalog.get(dialogue_id)
+    first = engine.start(1, dialogue_id, person, SAMPLE_INPUTS if dialogue.model.inputs else None)
     found = Exploration()
     found.edges |= set(itertools.pairwise(first.visited))
-    stack, seen = [first.session], set()
+    stack: list[tuple[Session, bool]] = [(first.session, True)]
+    seen: set[tuple[str, str]] = set()
+    expanded: Counter[str] = Counter()
     while stack and found.states < MAX_STATES:
-        session = stack.pop()
+        session, brought_news = stack.pop()
         key = (session.node, json.dumps(session.answers, sort_keys=True))
-        if key in seen or session.status != "active":
+        if key in seen or (expanded[session.node] >= STATES_PER_NODE and not brought_news):
             continue
         seen.add(key)
+        expanded[session.node] += 1
         found.states += 1
         for incoming in inputs_for(dialogue, session.node, lang):
             _try(engine, session, incoming, person, found, stack)
@@ -100,15 +116,16 @@ def _try(
     incoming: Incoming,
     person: Person,
     found: Exploration,
-    stack: list[Session],
+    stack: list[tuple[Session, bool]],
 ) -> None:
     turn = engine.reply(session, incoming, person)
     if turn.outcome not in {"accepted", "completed"}:
         found.refused.append((session.node, incoming, turn.messages[0].text))
         return
-    path = (session.node, *turn.visited)
-    found.edges |= set(itertools.pairwise(path))
+    path = set(itertools.pairwise((session.node, *turn.visited)))
+    news = bool(path - found.edges)
+    found.edges |= path
     if turn.finished:
         found.completed.append(turn)
     else:
-        stack.append(turn.session)
+        stack.append((turn.session, news))

@@ -244,7 +244,12 @@ def test_user_text_is_escaped_but_admin_markup_stays(engine: Engine) -> None:
         engine, start, Incoming.choice("lunch"), Incoming.choice("1"), Incoming.choice("1")
     )
     session = answer(
-        engine, session.session, Incoming.choice("1"), "<b>bel</b> Jan & </code> Piet", "5"
+        engine,
+        session.session,
+        Incoming.choice("1"),
+        "<b>bel</b> Jan & </code> Piet",
+        "5",
+        Incoming.choice("7"),
     )
 
     summary = session.messages[-1].text
