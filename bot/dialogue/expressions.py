@@ -103,9 +103,20 @@ def _end_effects(
         path: PathParts = (*base, "start_dialogue")
         tree = out.extra(node_id, "start_dialogue", node.start_dialogue, path, known, maybe)
         line, column = out.source.locate(path, value=True)
-        for const in tree.find_all(nodes.Const) if tree is not None else []:
-            if isinstance(const.value, str) and const.value:
-                out.result.dialogue_refs.append((const.value, line, column))
+        outputs = list(tree.find_all(nodes.Output)) if tree is not None else []
+        for value in (v for output in outputs for n in output.nodes for v in _results(n)):
+            out.result.dialogue_refs.append((value, line, column))
+
+
+def _results(node: nodes.Node) -> list[str]:
+    """The constant strings an expression can evaluate to (not the ones it compares with)."""
+    if isinstance(node, nodes.Const):
+        return [node.value] if isinstance(node.value, str) and node.value else []
+    if isinstance(node, nodes.CondExpr):
+        return _results(node.expr1) + (_results(node.expr2) if node.expr2 is not None else [])
+    if isinstance(node, nodes.Or | nodes.And):
+        return _results(node.left) + _results(node.right)
+    return []
 
 
 @dataclass

@@ -147,7 +147,12 @@ class Coach:
     async def _follow_on(self, user: User, turn: Turn) -> Turn:
         """If the turn ends by starting another dialogue, start it and show both."""
         targets = [e.dialogue_id for e in turn.effects if isinstance(e, StartDialogue)]
-        if not targets or targets[0] not in self.catalog.latest:
+        if not targets:
+            return turn
+        if targets[0] not in self.catalog.latest:
+            log.warning(
+                "%s asked to start %r, which is not served", turn.session.dialogue_id, targets[0]
+            )
             return turn
         following = await self.open(user, targets[0])
         return replace(
