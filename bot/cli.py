@@ -15,6 +15,12 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from bot.channels.telegram.app import (
+    TelegramOptions,
+    Webhook,
+    build_application,
+    run_until_signalled,
+)
 from bot.channels.terminal import StdinLines, TerminalChat
 from bot.dialogue.catalog import Catalog, load_catalog
 from bot.engine.coach import Coach
@@ -140,6 +146,54 @@ def dialogues(ctx: typer.Context) -> None:
     _report_broken(catalog)
 
 
+@app.command()
+def run(
+    ctx: typer.Context,
+    webhook_url: Annotated[
+        str | None, typer.Option("--webhook", help="Public HTTPS URL; enables webhook mode.")
+    ] = None,
+    secret_token: Annotated[
+        str | None, typer.Option(help="Secret Telegram must send (required with --webhook).")
+    ] = None,
+    listen: Annotated[str, typer.Option(help="Address the webhook server listens on.")] = "0.0.0.0",
+    port: Annotated[int, typer.Option(help="Port the webhook server listens on.")] = 8443,
+) -> None:
+    """Run the Telegram bot (long polling, or a webhook with --webhook)."""
+    settings = _settings(ctx)
+    if settings.telegram_token is None:
+        typer.echo(
+            "coachbot: COACHBOT_TELEGRAM_TOKEN is not set. Get a token from @BotFather, or try the "
+            "coach without Telegram: coachbot chat",
+            err=True,
+        )
+        raise typer.Exit(2)
+    if webhook_url and not secret_token:
+        typer.echo(
+            "coachbot: --webhook needs --secret-token (Telegram sends it with every update)",
+            err=True,
+        )
+        raise typer.Exit(2)
+    webhook = Webhook(webhook_url, secret_token or "", listen, port) if webhook_url else None
+    catalog = _catalog(settings)
+    _report_broken(catalog)
+    asyncio.run(_run(settings, catalog, webhook))
+
+
+async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) -> None:
+    store = await SqlStore.open(settings.database_url)
+    try:
+        coach = Coach(Engine(catalog), store, settings.default_language)
+        assert settings.telegram_token is not None
+        options = TelegramOptions(
+            settings.telegram_token.get_secret_value(),
+            settings.telegram_api_url,
+            settings.telegram_file_url,
+        )
+        await run_until_signalled(build_application(options, coach), webhook)
+    finally:
+        await store.close()
+
+
 def main() -> None:
     """Entry point: read settings once, configure logging, run the command."""
     try:
@@ -150,4 +204,6 @@ def main() -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     app(obj=settings)

@@ -26,3 +26,6 @@ class Settings(BaseSettings):
     default_language: Language = "nl"
     log_level: str = "WARNING"
     telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = "https://api.telegram.org/file/bot"
+    log_message_texts: bool = Field(default=False, description="Debug only: log what users type.")

@@ -106,6 +106,26 @@ class Coach:
         await self.store.abandon(session.id)
         return await self.start(user, session.dialogue_id, self._inputs_of(session))
 
+    async def cancel(self, user: User) -> bool:
+        """Stop the current session (kept as abandoned); False if there was none."""
+        session = await self.current(user)
+        if session is None or session.id is None:
+            return False
+        await self.store.abandon(session.id)
+        return True
+
+    async def set_language(self, user: User, language: str) -> User:
+        """Remember the user's language."""
+        return await self.store.set_language(user.id, language)
+
+    async def export(self, user: User) -> dict[str, Any]:
+        """Everything stored about the user (for /mydata)."""
+        return await self.store.export(user.id)
+
+    async def forget(self, user: User) -> None:
+        """Erase the user and everything stored about them (for /forget)."""
+        await self.store.forget(user.id)
+
     # -- internals -------------------------------------------------------------------------
 
     def _inputs_of(self, session: Session) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.store.records import CommitmentRecord, CommitmentWrite, SavedAnswer, Session, User
 
@@ -41,6 +41,22 @@ class Store(Protocol):
 
     async def open_commitments(self, user_id: int) -> list[CommitmentRecord]:
         """The user's commitments not yet checked in on, soonest due first."""
+        ...
+
+    async def claim_update(self, update_id: int) -> bool:
+        """True the first time ``update_id`` is claimed, False for a redelivery."""
+        ...
+
+    async def set_active(self, user_id: int, active: bool) -> None:
+        """Mark whether the user can be reached (False once they blocked the bot)."""
+        ...
+
+    async def export(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about the user, as JSON-ready data."""
+        ...
+
+    async def forget(self, user_id: int) -> None:
+        """Delete the user and everything stored about them."""
         ...
 
     async def abandon(self, session_id: int) -> None:

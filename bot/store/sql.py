@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.errors import ConcurrentUpdate
 from bot.store.database import create_engine, migrate
+from bot.store.export import export_user
 from bot.store.records import (
     CommitmentRecord,
     CommitmentWrite,
@@ -20,7 +22,14 @@ from bot.store.records import (
     Session,
     User,
 )
-from bot.store.tables import AnswerRow, CommitmentRow, SessionRow, UserRow, utcnow
+from bot.store.tables import (
+    AnswerRow,
+    CommitmentRow,
+    ProcessedUpdate,
+    SessionRow,
+    UserRow,
+    utcnow,
+)
 
 
 class SqlStore:
@@ -120,6 +129,30 @@ class SqlStore:
                 .order_by(CommitmentRow.due_at, CommitmentRow.id)
             )
             return [_commitment(row) for row in rows]
+
+    async def claim_update(self, update_id: int) -> bool:
+        """True the first time ``update_id`` is claimed, False for a redelivery."""
+        try:
+            async with self._sessions.begin() as db:
+                db.add(ProcessedUpdate(update_id=update_id))
+        except IntegrityError:
+            return False
+        return True
+
+    async def set_active(self, user_id: int, active: bool) -> None:
+        """Mark whether the user can be reached (False once they blocked the bot)."""
+        async with self._sessions.begin() as db:
+            await db.execute(update(UserRow).where(UserRow.id == user_id).values(active=active))
+
+    async def export(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about the user, as JSON-ready data."""
+        async with self._sessions() as db:
+            return await export_user(db, user_id)
+
+    async def forget(self, user_id: int) -> None:
+        """Delete the user and, by cascade, every session, answer and commitment of theirs."""
+        async with self._sessions.begin() as db:
+            await db.execute(delete(UserRow).where(UserRow.id == user_id))
 
     async def abandon(self, session_id: int) -> None:
         """Mark a session abandoned (kept for history and analytics)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 from collections import Counter
@@ -37,6 +38,7 @@ class Exploration:
     completed: list[Turn] = field(default_factory=list)
     refused: list[tuple[str, Incoming, str]] = field(default_factory=list)
     states: int = 0
+    quoted: bool = False  # a tip (not the summary) quoted the user's typed words back
 
 
 def graph_edges(dialogue: CompiledDialogue) -> set[tuple[str, str]]:
@@ -122,6 +124,10 @@ def _try(
     if turn.outcome not in {"accepted", "completed"}:
         found.refused.append((session.node, incoming, turn.messages[0].text))
         return
+    tips = [m.text for m in turn.messages[: -1 if turn.finished else None]]
+    found.quoted |= incoming.kind == "text" and any(
+        html.escape(incoming.value.strip()) in t for t in tips
+    )
     path = set(itertools.pairwise((session.node, *turn.visited)))
     news = bool(path - found.edges)
     found.edges |= path

@@ -175,7 +175,7 @@ async def test_migrations_are_idempotent_and_sqlite_is_tuned(
         opened = await SqlStore.open(database_url)
         await opened.close()
 
-    assert rows(database_url, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert rows(database_url, "SELECT version_num FROM alembic_version") == [("0003",)]
     assert rows(database_url, "PRAGMA journal_mode") == [("wal",)]
     tables = {
         name for (name,) in rows(database_url, "SELECT name FROM sqlite_master WHERE type='table'")

@@ -1,0 +1,130 @@
+"""Builds the python-telegram-bot Application and runs it (long polling or webhook)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
+
+from bot.channels.telegram.channel import TelegramChannel
+from bot.engine.coach import Coach
+
+log = logging.getLogger(__name__)
+
+COMMAND_TEXTS = {
+    "nl": {
+        "menu": "Kies een gesprek",
+        "continue": "Ga verder waar je was",
+        "back": "Vorige vraag opnieuw",
+        "restart": "Dit gesprek opnieuw beginnen",
+        "cancel": "Dit gesprek stoppen",
+        "language": "Taal kiezen",
+        "mydata": "Al je gegevens als bestand",
+        "forget": "Al je gegevens wissen",
+        "help": "Hoe werkt het?",
+    },
+    "en": {
+        "menu": "Choose a conversation",
+        "continue": "Continue where you were",
+        "back": "Previous question again",
+        "restart": "Start this conversation over",
+        "cancel": "Stop this conversation",
+        "language": "Choose a language",
+        "mydata": "All your data as a file",
+        "forget": "Erase all your data",
+        "help": "How does it work?",
+    },
+}
+
+
+@dataclass(frozen=True)
+class TelegramOptions:
+    """How to reach Telegram; the URLs can point at a self-hosted Bot API server."""
+
+    token: str
+    api_url: str = "https://api.telegram.org/bot"
+    file_url: str = "https://api.telegram.org/file/bot"
+    max_retries: int = 3
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates, and the secret it must send along."""
+
+    url: str
+    secret_token: str
+    listen: str = "0.0.0.0"
+    port: int = 8443
+    path: str = "telegram"
+
+
+def build_application(options: TelegramOptions, coach: Coach) -> Application:  # type: ignore[type-arg]
+    """The Application with one entry handler; updates of different users run concurrently."""
+    application = (
+        ApplicationBuilder()
+        .token(options.token)
+        .base_url(options.api_url)
+        .base_file_url(options.file_url)
+        .rate_limiter(AIORateLimiter(max_retries=options.max_retries))
+        .concurrent_updates(True)
+        .post_init(_set_commands)
+        .build()
+    )
+    channel = TelegramChannel(coach)
+    application.add_handler(TypeHandler(Update, channel.handle))
+    application.add_error_handler(channel.on_error)
+    return application
+
+
+async def _set_commands(application: Application) -> None:  # type: ignore[type-arg]
+    for lang, texts in COMMAND_TEXTS.items():
+        commands = [BotCommand(name, text) for name, text in texts.items()]
+        await application.bot.set_my_commands(commands, language_code=lang)
+    english = [BotCommand(name, text) for name, text in COMMAND_TEXTS["en"].items()]
+    await application.bot.set_my_commands(english)
+
+
+async def start(application: Application, webhook: Webhook | None = None) -> None:  # type: ignore[type-arg]
+    """Initialise, start, and begin fetching updates."""
+    await application.initialize()
+    await application.start()
+    assert application.updater is not None
+    if webhook is None:
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+    else:
+        await application.updater.start_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path=webhook.path,
+            webhook_url=webhook.url,
+            secret_token=webhook.secret_token,
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+
+async def stop(application: Application) -> None:  # type: ignore[type-arg]
+    """Stop fetching, let handlers finish, and shut down."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
+async def run_until_signalled(application: Application, webhook: Webhook | None) -> None:  # type: ignore[type-arg]
+    """Run until SIGINT or SIGTERM; answers already given are committed, so stopping is safe."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    await start(application, webhook)
+    mode = "webhook" if webhook else "long polling"
+    log.warning("coachbot is running (%s); stop with Ctrl-C", mode)
+    try:
+        await stopping.wait()
+    finally:
+        await stop(application)

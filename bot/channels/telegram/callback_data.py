@@ -1,0 +1,82 @@
+"""Button payloads: small (< 64 bytes), tied to a session step, and checked when pressed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A pressed answer button: which session, at which step, which option."""
+
+    session_id: int
+    step: int
+    value: str
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A pressed menu entry: a dialogue, or a check-in on a commitment."""
+
+    dialogue_id: str
+    commitment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Language:
+    """A pressed language button."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Forget:
+    """The confirmation (or not) of /forget."""
+
+    confirmed: bool
+
+
+Payload = Answer | Pick | Language | Forget
+
+_ANSWER = re.compile(r"a:(\d{1,12}):(\d{1,6}):([A-Za-z0-9_-]{1,24})")
+_PICK = re.compile(r"m:([a-z][a-z0-9_]{0,39})")
+_CHECK_IN = re.compile(r"c:([a-z][a-z0-9_]{0,39}):(\d{1,12})")
+_LANGUAGE = re.compile(r"l:(nl|en)")
+_FORGET = re.compile(r"f:(yes|no)")
+
+
+def encode(payload: Payload) -> str:
+    """The callback data for ``payload``."""
+    if isinstance(payload, Answer):
+        data = f"a:{payload.session_id}:{payload.step}:{payload.value}"
+    elif isinstance(payload, Pick):
+        data = f"m:{payload.dialogue_id}"
+        if payload.commitment_id is not None:
+            data = f"c:{payload.dialogue_id}:{payload.commitment_id}"
+    elif isinstance(payload, Language):
+        data = f"l:{payload.code}"
+    else:
+        data = f"f:{'yes' if payload.confirmed else 'no'}"
+    if len(data.encode()) > MAX_BYTES or decode(data) != payload:
+        raise ValueError(f"cannot encode {payload!r} as callback data")
+    return data
+
+
+def decode(data: str | None) -> Payload | None:
+    """The payload of a pressed button, or None if the data is malformed or forged."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    if match := _ANSWER.fullmatch(data):
+        return Answer(int(match[1]), int(match[2]), match[3])
+    if match := _PICK.fullmatch(data):
+        return Pick(match[1])
+    if match := _CHECK_IN.fullmatch(data):
+        return Pick(match[1], int(match[2]))
+    if match := _LANGUAGE.fullmatch(data):
+        return Language(match[1])
+    if match := _FORGET.fullmatch(data):
+        return Forget(match[1] == "yes")
+    return None
