@@ -16,9 +16,10 @@ def successors(dialogue: Dialogue) -> dict[str, list[str]]:
     }
 
 
-def reachable(start: str, edges: dict[str, list[str]]) -> set[str]:
-    """Every node reachable from ``start`` (``start`` included)."""
-    seen, queue = {start}, deque([start])
+def reachable(starts: Iterable[str], edges: dict[str, list[str]]) -> set[str]:
+    """Every node reachable from any of ``starts`` (the starts included)."""
+    seen = set(starts)
+    queue = deque(seen)
     while queue:
         for nxt in edges[queue.popleft()]:
             if nxt not in seen:
@@ -33,33 +34,14 @@ def can_finish(dialogue: Dialogue, edges: dict[str, list[str]]) -> set[str]:
     for source, targets in edges.items():
         for target in targets:
             reverse[target].append(source)
-    ends = [k for k, n in dialogue.nodes.items() if isinstance(n, EndNode)]
-    finished = set(ends)
-    queue = deque(ends)
-    while queue:
-        for previous in reverse[queue.popleft()]:
-            if previous not in finished:
-                finished.add(previous)
-                queue.append(previous)
-    return finished
+    return reachable([k for k, n in dialogue.nodes.items() if isinstance(n, EndNode)], reverse)
 
 
 def say_loops(dialogue: Dialogue, edges: dict[str, list[str]]) -> list[str]:
     """Say nodes on a cycle made only of say nodes (the bot would talk forever)."""
     says = {k for k, n in dialogue.nodes.items() if isinstance(n, SayNode)}
     inner = {k: [t for t in edges[k] if t in says] for k in says}
-    return sorted(k for k in says if k in _reach_from_successors(k, inner))
-
-
-def _reach_from_successors(node: str, edges: dict[str, list[str]]) -> set[str]:
-    seen: set[str] = set()
-    queue = deque(edges[node])
-    while queue:
-        current = queue.popleft()
-        if current not in seen:
-            seen.add(current)
-            queue.extend(edges[current])
-    return seen
+    return sorted(k for k in says if k in reachable(inner[k], inner))
 
 
 def saved_by(dialogue: Dialogue, node_id: str) -> list[str]:

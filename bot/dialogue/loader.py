@@ -61,7 +61,7 @@ class _Compiler:
         }
         edges = self._check_graph()
         live = (
-            graph.reachable(self.dialogue.start, edges) if self.dialogue.start in edges else set()
+            graph.reachable([self.dialogue.start], edges) if self.dialogue.start in edges else set()
         )
         must, may = graph.answers_on_entry(self.dialogue, edges, live)
         texts = self._compile_texts(envs, must, may, live)
@@ -100,7 +100,7 @@ class _Compiler:
         edges = graph.successors(self.dialogue)
         if self.dialogue.start not in nodes:
             return edges
-        live = graph.reachable(self.dialogue.start, edges)
+        live = graph.reachable([self.dialogue.start], edges)
         finishing = graph.can_finish(self.dialogue, edges)
         for node_id in nodes:
             if node_id not in live:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from bot.dialogue.catalog import Catalog, load_catalog
+from bot.dialogue.graph import successors
 from bot.dialogue.model import LocalText
 from bot.engine.engine import Engine
+from bot.engine.turn import StartDialogue
+from bot.store.records import NewCommitment
 from tests.conftest import DIALOGUES, FIXTURES, PROMPTS
 from tests.content.walker import explore, graph_edges
 
@@ -43,3 +48,50 @@ def test_every_text_differs_between_languages(catalog: Catalog, dialogue_id: str
         text = node.text
         if isinstance(text, LocalText):
             assert text.nl.strip() != text.en.strip(), f"{node_id}: the English text is a copy"
+
+
+TRACKS = sorted(
+    d.id for d in SERVED.listed() if d.model.kind == "track" and d.file.startswith(str(DIALOGUES))
+)
+
+
+@pytest.mark.parametrize("dialogue_id", TRACKS)
+def test_a_track_is_coaching_not_a_questionnaire(catalog: Catalog, dialogue_id: str) -> None:
+    dialogue = catalog.get(dialogue_id).model
+    branching = [n for n, targets in successors(dialogue).items() if len(targets) > 1]
+    kinds = {type(node).__name__ for node in dialogue.nodes.values()}
+
+    assert 8 <= len(dialogue.nodes) <= 20
+    assert len(branching) >= 2, "a track branches on the salesperson's answers at least twice"
+    assert "TextNode" in kinds, "a track asks for free text somewhere"
+    assert kinds & {"ChoiceNode", "ScaleNode"}, "a track offers buttons somewhere"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("dialogue_id", TRACKS)
+def test_a_track_quotes_the_user_and_ends_with_a_commitment(
+    engine: Engine, dialogue_id: str, lang: str
+) -> None:
+    walked = explore(engine, dialogue_id, lang)
+
+    assert walked.quoted, "no tip quoted the salesperson's own words back"
+    for turn in walked.completed:
+        [commitment] = [e for e in turn.effects if isinstance(e, NewCommitment)]
+        assert commitment.follow_up_days in {3, 7, 14}
+        assert html.escape(commitment.text) in turn.messages[-1].text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_entry_dialogue_can_start_every_track(
+    catalog: Catalog, engine: Engine, lang: str
+) -> None:
+    [entry] = [
+        d for d in catalog.listed() if d.model.kind == "entry" and d.file.startswith(str(DIALOGUES))
+    ]
+
+    walked = explore(engine, entry.id, lang)
+
+    started = {
+        e.dialogue_id for t in walked.completed for e in t.effects if isinstance(e, StartDialogue)
+    }
+    assert started == set(TRACKS)
