@@ -72,33 +72,14 @@ def _end_effects(
     out: _Compiler, node_id: str, node: EndNode, known: set[str] | None, maybe: set[str]
 ) -> None:
     base: PathParts = ("nodes", node_id)
+    fields: list[tuple[str, str, str]] = []
     if node.commitment is not None:
-        out.extra(
-            node_id,
-            "commitment.text",
-            node.commitment.text,
-            (*base, "commitment", "text"),
-            known,
-            maybe,
-        )
-        days = node.commitment.follow_up_days
-        out.extra(
-            node_id,
-            "commitment.follow_up_days",
-            days,
-            (*base, "commitment", "follow_up_days"),
-            known,
-            maybe,
-        )
+        fields += [("commitment", "text", node.commitment.text)]
+        fields += [("commitment", "follow_up_days", node.commitment.follow_up_days)]
     if node.check_in is not None:
-        out.extra(
-            node_id,
-            "check_in.outcome",
-            node.check_in.outcome,
-            (*base, "check_in", "outcome"),
-            known,
-            maybe,
-        )
+        fields += [("check_in", "outcome", node.check_in.outcome)]
+    for group, name, text in fields:
+        out.extra(node_id, f"{group}.{name}", text, (*base, group, name), known, maybe)
     if node.start_dialogue is not None:
         path: PathParts = (*base, "start_dialogue")
         tree = out.extra(node_id, "start_dialogue", node.start_dialogue, path, known, maybe)
