@@ -79,19 +79,3 @@ def test_a_track_quotes_the_user_and_ends_with_a_commitment(
         [commitment] = [e for e in turn.effects if isinstance(e, NewCommitment)]
         assert commitment.follow_up_days in {3, 7, 14}
         assert html.escape(commitment.text) in turn.messages[-1].text
-
-
-@pytest.mark.parametrize("lang", ["nl", "en"])
-def test_the_entry_dialogue_can_start_every_track(
-    catalog: Catalog, engine: Engine, lang: str
-) -> None:
-    [entry] = [
-        d for d in catalog.listed() if d.model.kind == "entry" and d.file.startswith(str(DIALOGUES))
-    ]
-
-    walked = explore(engine, entry.id, lang)
-
-    started = {
-        e.dialogue_id for t in walked.completed for e in t.effects if isinstance(e, StartDialogue)
-    }
-    assert started == set(TRACKS)
