@@ -10,7 +10,6 @@ from bot.dialogue.catalog import Catalog, load_catalog
 from bot.dialogue.graph import successors
 from bot.dialogue.model import LocalText
 from bot.engine.engine import Engine
-from bot.engine.turn import StartDialogue
 from bot.store.records import NewCommitment
 from tests.conftest import DIALOGUES, FIXTURES, PROMPTS
 from tests.content.walker import explore, graph_edges
