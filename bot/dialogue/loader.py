@@ -43,6 +43,8 @@ def load_dialogue(path: Path, prompts_dir: Path) -> CompiledDialogue:
 
 def _located(source: Source, error: Any) -> Problem:
     loc = tuple(error["loc"])
+    if error["type"] == "union_tag_invalid":
+        loc = (*loc, "type")  # point at the wrong type, not at the node that has it
     return source.problem(loc, describe(error, NODE_TYPES))
 
 
