@@ -80,12 +80,18 @@ def test_whole_english_walk_through_relationships(database_url: str) -> None:
 
 
 def test_without_a_dialogue_the_menu_is_shown_and_a_number_picks(database_url: str) -> None:
-    result = run_chat(database_url, ["9", "1"], "--user", "Eva", "--lang", "nl")
+    result = run_chat(database_url, ["9", "1", "1", "1", "1"], "--user", "Eva", "--lang", "nl")
 
-    assert "Kies een gesprek:" in result.stdout
-    assert "1. Relaties, geen transacties" in result.stdout
-    assert "Dat gesprek bestaat niet" in result.stdout
-    assert "Hoe bedank je hem?" in result.stdout
+    out = result.stdout
+    assert "Kies een gesprek:" in out
+    assert "1. Welk onderdeel past bij mij?" in out  # the entry dialogue comes first
+    assert "Relaties, geen transacties" in out
+    assert "Dat gesprek bestaat niet" in out
+    assert "Er zijn vijf onderdelen" in out
+    # Wanting buzz while mostly reposting company posts: "Authentic, not pushy" starts at once.
+    assert "Mijn advies: begin hier, want berichten die je deelt" in out
+    assert "Daar gaan we!" in out
+    assert "Als de verkoop tegenvalt" in out
 
 
 def test_an_unfinished_session_is_resumed_on_the_next_start(database_url: str) -> None:

@@ -10,9 +10,10 @@ from bot.dialogue.catalog import Catalog, load_catalog
 from bot.dialogue.graph import successors
 from bot.dialogue.model import LocalText
 from bot.engine.engine import Engine
+from bot.engine.turn import StartDialogue
 from bot.store.records import NewCommitment
 from tests.conftest import DIALOGUES, FIXTURES, PROMPTS
-from tests.content.walker import explore, graph_edges
+from tests.content.walker import MAX_STATES, explore, graph_edges
 
 SERVED = load_catalog([DIALOGUES, FIXTURES], PROMPTS)
 
@@ -78,3 +79,19 @@ def test_a_track_quotes_the_user_and_ends_with_a_commitment(
         [commitment] = [e for e in turn.effects if isinstance(e, NewCommitment)]
         assert commitment.follow_up_days in {3, 7, 14}
         assert html.escape(commitment.text) in turn.messages[-1].text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_entry_dialogue_can_start_every_track(
+    catalog: Catalog, engine: Engine, lang: str
+) -> None:
+    [entry] = [
+        d for d in catalog.listed() if d.model.kind == "entry" and d.file.startswith(str(DIALOGUES))
+    ]
+
+    walked = explore(engine, entry.id, lang, states_per_node=MAX_STATES)  # every combination
+
+    started = {
+        e.dialogue_id for t in walked.completed for e in t.effects if isinstance(e, StartDialogue)
+    }
+    assert started == set(TRACKS)

@@ -85,11 +85,13 @@ def _numbers(dialogue: CompiledDialogue, node: NumberNode) -> set[float]:
     return {float(int(p)) for p in kept} if node.integer else kept
 
 
-def explore(engine: Engine, dialogue_id: str, lang: str) -> Exploration:
+def explore(
+    engine: Engine, dialogue_id: str, lang: str, states_per_node: int = STATES_PER_NODE
+) -> Exploration:
     """Depth-first over distinct (node, answers) states, trying every generated input.
 
     To cover edges without walking every combination, a node is expanded from at most
-    ``STATES_PER_NODE`` different states, except when reaching it covered a new edge.
+    ``states_per_node`` different states, except when reaching it covered a new edge.
     """
     person = Person("Tester <i>&</i>", lang)
     dialogue = engine.catalog.get(dialogue_id)
@@ -102,7 +104,7 @@ def explore(engine: Engine, dialogue_id: str, lang: str) -> Exploration:
     while stack and found.states < MAX_STATES:
         session, brought_news = stack.pop()
         key = (session.node, json.dumps(session.answers, sort_keys=True))
-        if key in seen or (expanded[session.node] >= STATES_PER_NODE and not brought_news):
+        if key in seen or (expanded[session.node] >= states_per_node and not brought_news):
             continue
         seen.add(key)
         expanded[session.node] += 1
