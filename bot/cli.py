@@ -20,6 +20,7 @@ from bot.channels.telegram.app import (
     Webhook,
     build_application,
     run_until_signalled,
+    silence_request_urls,
 )
 from bot.channels.terminal import StdinLines, TerminalChat
 from bot.dialogue.catalog import Catalog, load_catalog
@@ -204,6 +205,5 @@ def main() -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    silence_request_urls()
     app(obj=settings)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
@@ -14,6 +16,7 @@ from bot.channels.telegram.channel import TelegramChannel
 from bot.engine.coach import Coach
 
 log = logging.getLogger(__name__)
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 COMMAND_TEXTS = {
     "nl": {
@@ -62,8 +65,19 @@ class Webhook:
     path: str = "telegram"
 
 
-def build_application(options: TelegramOptions, coach: Coach) -> Application:  # type: ignore[type-arg]
+def silence_request_urls() -> None:
+    """httpx and httpcore log request URLs, and Telegram URLs contain the bot token."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def build_application(
+    options: TelegramOptions, coach: Coach, channel: TelegramChannel | None = None
+) -> TelegramApp:
     """The Application with one entry handler; updates of different users run concurrently."""
+    # Opt in to PTB's timedelta durations: otherwise every 429 (RetryAfter) raises a
+    # deprecation warning inside python-telegram-bot itself.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     application = (
         ApplicationBuilder()
         .token(options.token)
@@ -74,13 +88,13 @@ def build_application(options: TelegramOptions, coach: Coach) -> Application:  #
         .post_init(_set_commands)
         .build()
     )
-    channel = TelegramChannel(coach)
+    channel = channel or TelegramChannel(coach)
     application.add_handler(TypeHandler(Update, channel.handle))
     application.add_error_handler(channel.on_error)
     return application
 
 
-async def _set_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def _set_commands(application: TelegramApp) -> None:
     for lang, texts in COMMAND_TEXTS.items():
         commands = [BotCommand(name, text) for name, text in texts.items()]
         await application.bot.set_my_commands(commands, language_code=lang)
@@ -88,7 +102,7 @@ async def _set_commands(application: Application) -> None:  # type: ignore[type-
     await application.bot.set_my_commands(english)
 
 
-async def start(application: Application, webhook: Webhook | None = None) -> None:  # type: ignore[type-arg]
+async def start(application: TelegramApp, webhook: Webhook | None = None) -> None:
     """Initialise, start, and begin fetching updates."""
     await application.initialize()
     await application.start()
@@ -106,7 +120,7 @@ async def start(application: Application, webhook: Webhook | None = None) -> Non
         )
 
 
-async def stop(application: Application) -> None:  # type: ignore[type-arg]
+async def stop(application: TelegramApp) -> None:
     """Stop fetching, let handlers finish, and shut down."""
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
@@ -115,7 +129,7 @@ async def stop(application: Application) -> None:  # type: ignore[type-arg]
     await application.shutdown()
 
 
-async def run_until_signalled(application: Application, webhook: Webhook | None) -> None:  # type: ignore[type-arg]
+async def run_until_signalled(application: TelegramApp, webhook: Webhook | None) -> None:
     """Run until SIGINT or SIGTERM; answers already given are committed, so stopping is safe."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

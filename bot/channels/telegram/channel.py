@@ -46,9 +46,16 @@ class TelegramChannel:
         self.coach = coach
         self.locks = UserLocks()
         self.log_texts = log_texts
+        self.finished_updates = 0  # handled, skipped or failed: for health checks and tests
 
     async def handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Entry point for every update (registered as a TypeHandler)."""
+        try:
+            await self._handle(update, context)
+        finally:
+            self.finished_updates += 1
+
+    async def _handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         started = time.perf_counter()
         sender = update.effective_user
         if sender is None or sender.is_bot:

@@ -1,0 +1,292 @@
+"""What goes wrong on phones and networks: stale and double taps, stickers, floods, restarts."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import sqlite3
+
+import aiohttp
+import pytest
+
+from bot.channels.telegram.app import TelegramApp as App
+from bot.channels.telegram.app import Webhook, silence_request_urls, start, stop
+from bot.channels.telegram.sender import split_text
+from bot.engine.coach import Coach
+from tests.telegram.conftest import application_for
+from tests.telegram.fake_api import TOKEN, FakeBotAPI
+from tests.telegram.fake_user import FakeUser
+from tests.telegram.test_salesperson import choose_language, step
+
+QUESTION = "Hoe bedank je hem?"
+
+
+def rows(database_url: str, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(database_url.split("///", 1)[1]) as connection:
+        return connection.execute(query).fetchall()
+
+
+async def at_first_question(api: FakeBotAPI, user: FakeUser) -> None:
+    await choose_language(api, user, "Nederlands")
+    await step(api, user, "Relaties, geen transacties")
+
+
+def answer_count(database_url: str) -> int:
+    return int(str(rows(database_url, "SELECT count(*) FROM answers")[0][0]))
+
+
+async def test_an_older_questions_button_changes_nothing(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 601)
+    await at_first_question(api, eva)
+    question = eva.messages[-1]
+    old_data = question.buttons[0][0][1]
+    await step(api, eva, "Ik zorg voor lunch en een borrel")
+    before = answer_count(database_url)
+
+    await eva.click_data(question, old_data)
+    await api.settle()
+
+    assert answer_count(database_url) == before
+    assert api.answered[-1][1] == "Die knop hoort bij een eerdere vraag. We zijn hier gebleven:"
+    assert eva.messages[-1].text is not None
+    assert eva.messages[-1].text.startswith(
+        "<b>Ladder 1: relaties bouwen.</b>"
+    )  # the current question again
+
+
+async def test_a_double_tap_counts_once(api: FakeBotAPI, bot: App, database_url: str) -> None:
+    eva = FakeUser(api, 602)
+    await at_first_question(api, eva)
+    question = eva.messages[-1]
+    data = question.buttons[1][0][1]
+
+    await eva.click_data(question, data)
+    await eva.click_data(question, data)
+    await api.settle()
+
+    assert rows(database_url, "SELECT key, value FROM answers") == [("thanks", '"lunch"')]
+    assert api.answered[-1][1] == "Die knop hoort bij een eerdere vraag. We zijn hier gebleven:"
+
+
+async def test_a_forged_button_is_refused(
+    api: FakeBotAPI, bot: App, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    eva = FakeUser(api, 603)
+    await at_first_question(api, eva)
+
+    with caplog.at_level(logging.WARNING, logger="bot.channels.telegram.channel"):
+        await eva.click_data(eva.messages[-1], "a:999999:0:'; DROP TABLE users;--")
+        await api.settle()
+
+    assert answer_count(database_url) == 0
+    assert api.answered[-1][1] == "Die knop kan ik niet verwerken. Hier is waar we gebleven waren."
+    assert "malformed or forged button" in caplog.text
+    assert QUESTION in (eva.messages[-1].text or "")
+
+
+@pytest.mark.parametrize(
+    ("action", "explanation"),
+    [
+        ("sticker", "Dat kan ik niet lezen. Stuur je antwoord als tekst of kies een knop."),
+        ("text", "Kies een van de knoppen hieronder (of typ precies de tekst van een knop)."),
+    ],
+)
+async def test_a_sticker_or_text_where_buttons_are_expected(
+    api: FakeBotAPI, bot: App, database_url: str, action: str, explanation: str
+) -> None:
+    eva = FakeUser(api, 604)
+    await at_first_question(api, eva)
+
+    await (eva.send_sticker() if action == "sticker" else eva.send("geen idee"))
+    await api.settle()
+
+    assert eva.texts()[-2] == explanation
+    assert QUESTION in eva.texts()[-1]
+    assert eva.messages[-1].buttons  # asked again, with its buttons
+    assert answer_count(database_url) == 0
+
+
+async def test_ten_thousand_characters_and_html_in_an_answer(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 605)
+    await at_first_question(api, eva)
+    await step(api, eva, "Ik zorg voor lunch en een borrel", "3 · Best")
+
+    await step(api, eva, "> " + "x" * 10_000)
+    too_long = eva.texts()[-2]
+    await step(api, eva, "> Ik stelde <b>Anna</b> & </code> Bert voor")
+
+    assert (
+        too_long
+        == "Dat is te lang: maximaal 500 tekens (nu 10000). Maak het korter en stuur het opnieuw."
+    )
+    tip = next(t for t in eva.texts() if "Houd de verbinding gaande" in t)
+    assert "“Ik stelde &lt;b&gt;Anna&lt;/b&gt; &amp; &lt;/code&gt; Bert voor”" in tip
+    assert rows(database_url, "SELECT value FROM answers WHERE key = 'relationships_example'") == [
+        ('"Ik stelde <b>Anna</b> & </code> Bert voor"',)
+    ]
+
+
+async def test_a_restart_in_the_middle_continues_at_the_same_question(
+    api: FakeBotAPI, coach: Coach
+) -> None:
+    eva = FakeUser(api, 606)
+    first = application_for(api, coach)
+    await start(first)
+    await at_first_question(api, eva)
+    await step(api, eva, "Ik zorg voor lunch en een borrel")
+    await stop(first)
+
+    second = application_for(api, coach)
+    await start(second)
+    try:
+        await step(api, eva, "> /continue")
+    finally:
+        await stop(second)
+
+    assert eva.texts()[-2] == "Welkom terug! We gaan verder waar je was gebleven."
+    assert eva.texts()[-1].startswith("<b>Ladder 1: relaties bouwen.</b>")
+    assert eva.messages[-1].button_labels() == ["1 · Basis", "2 · Beter", "3 · Best"]
+
+
+async def test_the_same_update_delivered_twice_is_handled_once(
+    api: FakeBotAPI, bot: App, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    eva = FakeUser(api, 607)
+    await at_first_question(api, eva)
+    update = await eva.click("Ik zorg voor lunch en een borrel")
+    await api.settle()
+    sent, delivered = len(eva.messages), api.delivered
+
+    with caplog.at_level(logging.INFO, logger="bot.channels.telegram.channel"):
+        await eva.resend(update)
+        await api.settle()
+
+    assert api.delivered == delivered + 1  # the bot really fetched it a second time
+    assert f"update={update['update_id']} duplicate=skipped" in caplog.text
+    assert len(eva.messages) == sent
+    assert answer_count(database_url) == 1
+
+
+async def test_flood_control_waits_for_retry_after_and_delivers(api: FakeBotAPI, bot: App) -> None:
+    eva = FakeUser(api, 608)
+    api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+
+    await eva.send("/help")
+    await api.settle(quiet=1.5)
+
+    attempts = api.calls_of("sendMessage")
+    assert len(attempts) == 2  # refused once, then sent after waiting
+    assert eva.texts()[-1].startswith("Zo werkt het:")
+
+
+async def test_a_user_who_blocked_the_bot_is_marked_inactive(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 609)
+    await eva.send("/start")
+    await api.settle()
+    api.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+
+    await eva.send("/help")
+    await api.settle()
+
+    assert rows(database_url, "SELECT active FROM users") == [(0,)]
+
+
+async def test_mydata_then_forget_leaves_no_row_of_the_user(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 610)
+    other = FakeUser(api, 611, "Bas")
+    await at_first_question(api, other)
+    await at_first_question(api, eva)
+    await step(api, eva, "Ik zorg voor lunch en een borrel", "> /mydata")
+    document = eva.messages[-1]
+
+    await step(api, eva, "> /forget", "Ja, wis alles")
+
+    assert document.document is not None
+    data = json.loads(document.document)
+    assert data["profile"]["name"] == "Eva"
+    assert data["sessions"][0]["answers"] == {"thanks": "lunch"}
+    assert eva.texts()[-1] == "Alles is gewist. Stuur /start als je ooit opnieuw wilt beginnen."
+    assert rows(database_url, "SELECT display_name FROM users") == [("Bas",)]
+    (bas_id,) = rows(database_url, "SELECT id FROM users")[0]
+    for table in ("sessions", "commitments"):
+        assert rows(database_url, f"SELECT count(*) FROM {table} WHERE user_id != {bas_id}") == [
+            (0,)
+        ]
+    assert rows(database_url, "SELECT count(*) FROM answers") == [(0,)]  # Bas has not answered yet
+
+
+async def test_logs_hold_neither_the_token_nor_what_users_type(
+    api: FakeBotAPI, bot: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    eva = FakeUser(api, 612)
+    silence_request_urls()  # what main() does
+    with caplog.at_level(logging.INFO):
+        await at_first_question(api, eva)
+        await step(
+            api, eva, "Ik zorg voor lunch en een borrel", "3 · Best", "> geheime klantnaam Jansen"
+        )
+    logged = "\n".join(
+        f"{r.name} {r.getMessage()}"
+        for r in caplog.records
+        if not r.name.startswith("aiohttp")  # the fake
+    )
+
+    assert TOKEN.split(":")[1] not in logged
+    assert "Jansen" not in logged
+    assert "handled=answer:status" in logged  # one line per update, with what was handled
+
+
+def test_long_texts_are_split_at_paragraph_boundaries() -> None:
+    paragraphs = [f"Alinea {n}: " + " ".join(["woord"] * 150) for n in range(12)]
+
+    pieces = split_text("\n\n".join(paragraphs))
+
+    assert all(len(piece) <= 4096 for piece in pieces)
+    assert len(pieces) > 1
+    assert all(piece.startswith("Alinea") for piece in pieces)
+    assert "\n\n".join(pieces) == "\n\n".join(paragraphs)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_webhook_refuses_a_wrong_secret_and_takes_the_right_one(
+    api: FakeBotAPI, coach: Coach
+) -> None:
+    port = free_port()
+    hook = Webhook("https://coach.example.com/telegram", "s3cret-token", "127.0.0.1", port)
+    application = application_for(api, coach)
+    await start(application, hook)
+    eva = FakeUser(api, 613)
+    url = f"http://127.0.0.1:{port}/telegram"
+    try:
+        async with aiohttp.ClientSession() as http:
+            statuses = []
+            for secret in (None, "wrong", "s3cret-token"):
+                headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+                async with http.post(
+                    url, json=eva.message_update("/help"), headers=headers
+                ) as response:
+                    statuses.append(response.status)
+        await api.settle()
+    finally:
+        await stop(application)
+
+    assert api.webhook is not None
+    assert api.webhook["url"] == "https://coach.example.com/telegram"
+    assert api.webhook["secret_token"] == "s3cret-token"
+    assert statuses == [403, 403, 200]
+    assert len(eva.texts()) == 1
+    assert eva.texts()[0].startswith("Zo werkt het:")

@@ -1,0 +1,139 @@
+"""A salesperson on Telegram: the real python-telegram-bot Application against a fake Bot API."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.channels.telegram.app import TelegramApp as App
+from tests.telegram.fake_api import FakeBotAPI
+from tests.telegram.fake_user import FakeUser
+
+
+def rows(database_url: str, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(database_url.split("///", 1)[1]) as connection:
+        return connection.execute(query).fetchall()
+
+
+async def choose_language(api: FakeBotAPI, user: FakeUser, label: str) -> None:
+    await user.send("/start")
+    await api.settle()
+    await user.click(label)
+    await api.settle()
+
+
+async def step(api: FakeBotAPI, user: FakeUser, *actions: str) -> None:
+    """Each action is a button label to press, or text to type when it starts with '>'."""
+    for action in actions:
+        if action.startswith(">"):
+            await user.send(action[1:].strip())
+        else:
+            await user.click(action)
+        await api.settle()
+
+
+async def test_start_asks_the_language_once_then_shows_the_menu(api: FakeBotAPI, bot: App) -> None:
+    eva = FakeUser(api, 501, "Eva")
+
+    await choose_language(api, eva, "Nederlands")
+    await eva.send("/start")
+    await api.settle()
+
+    texts = eva.texts()
+    assert texts[0].startswith("Hoi Eva!")
+    assert texts[1].startswith("In welke taal wil je coaching? / Which language would you like?")
+    assert texts[1].endswith("Jouw keuze:</i> <b>Nederlands</b>")
+    assert "Prima, we praten Nederlands." in texts
+    assert sum("In welke taal" in t for t in texts) == 1  # asked the first time only
+    menu = eva.messages[-1]
+    assert menu.text == "Kies een gesprek:"
+    assert menu.button_labels()[0] == "Welk onderdeel past bij mij?"
+    assert "Relaties, geen transacties" in menu.button_labels()
+
+
+async def test_a_whole_dutch_track_by_buttons_and_text(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 502, "Eva")
+    await choose_language(api, eva, "Nederlands")
+
+    await step(
+        api,
+        eva,
+        "Relaties, geen transacties",
+        "Ik zorg voor lunch en een borrel",
+        "2 · Beter",
+        "1 · Basis",
+    )
+    question = next(m for m in eva.messages if m.text and "Hoe bedank je hem?" in m.text)
+    await step(
+        api, eva, "3 · Best", "> Elke week één klant <b>bedanken</b> & taggen", "4", "Over een week"
+    )
+
+    assert question.buttons == []  # the answered question lost its buttons...
+    assert question.text is not None
+    assert question.text.endswith(
+        "Jouw keuze:</i> <b>Ik zorg voor lunch en een borrel</b>"
+    )  # ...and shows the choice
+    summary = next(m.text for m in eva.messages if m.text and "Jouw samenvatting, Eva" in m.text)
+    assert "Elke week één klant &lt;b&gt;bedanken&lt;/b&gt; &amp; taggen" in summary
+    assert "Over 7 dagen vraag ik je hoe het ging" in summary
+    photos = [m.photo for m in eva.messages if m.photo is not None]
+    assert len(photos) == 1
+    assert photos[0].startswith(b"\x89PNG")
+    assert eva.texts()[-1] == "Klaar! Kies /menu voor een ander gesprek."
+    assert rows(database_url, "SELECT status FROM sessions") == [("completed",)]
+    assert rows(database_url, "SELECT text FROM commitments") == [
+        ("Elke week één klant <b>bedanken</b> & taggen",)
+    ]
+    presses = sum(1 for c in api.calls_of("answerCallbackQuery"))
+    assert presses == len(api.answered) == 8  # every press answered: no endless spinner
+
+
+async def test_english_entry_dialogue_starts_the_recommended_track(
+    api: FakeBotAPI, bot: App
+) -> None:
+    sam = FakeUser(api, 503, "Sam", "en")
+    await choose_language(api, sam, "English")
+
+    await step(
+        api,
+        sam,
+        "Which track fits me?",
+        "Knowing what we stand for",
+        "I write my own posts",
+        "Yes, let's go",
+    )
+
+    texts = sam.texts()
+    assert "Great, we'll talk English." in texts
+    assert any(t.startswith("My advice: start here, because everything starts with") for t in texts)
+    assert "Here we go!" in texts
+    assert any("faster horses" in t for t in texts)  # "Back to why" started at once
+    assert sam.messages[-1].button_labels() == ["Yes, straight away", "Roughly", "No, honestly"]
+
+
+async def test_a_number_question_by_text_in_a_track(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 504, "Eva")
+    await choose_language(api, eva, "Nederlands")
+    await step(
+        api,
+        eva,
+        "Waarde toevoegen in de koopcyclus",
+        "Online zoeken en vergelijken",
+        "Als het besluit al bijna valt",
+    )
+    await step(api, eva, "Gericht, per klant", "4", "> veel", "> 2.400", "> 180.000")
+
+    texts = eva.texts()
+    assert "Ik verwacht een getal, bijvoorbeeld 1.500." in texts
+    assert any(t.startswith("Je rating is 75 euro per bericht.") for t in texts)
+    assert rows(
+        database_url,
+        "SELECT key, value FROM answers WHERE key IN ('messages', 'profit', 'rating') ORDER BY id",
+    ) == [
+        ("messages", 2400),
+        ("profit", 180000),
+        ("rating", 75),
+    ]
