@@ -189,6 +189,7 @@ async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) ->
             settings.telegram_token.get_secret_value(),
             settings.telegram_api_url,
             settings.telegram_file_url,
+            log_message_texts=settings.log_message_texts,
         )
         await run_until_signalled(build_application(options, coach), webhook)
     finally:

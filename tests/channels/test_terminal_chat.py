@@ -179,3 +179,32 @@ def test_bytes_that_are_not_utf8_are_refused_politely(database_url: str) -> None
     assert result.returncode == 0, result.stderr.decode()
     assert "Kies een van de knoppen" in out
     assert "Ladder 1: relaties bouwen" in out
+
+
+def test_run_without_a_token_points_at_the_terminal_chat(database_url: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "COACHBOT_TELEGRAM_TOKEN"}
+    env["COACHBOT_DATABASE_URL"] = database_url
+    result = subprocess.run(
+        [COACHBOT, "run"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert "COACHBOT_TELEGRAM_TOKEN is not set" in result.stderr
+    assert "coachbot chat" in result.stderr
+
+
+def test_webhook_mode_requires_a_secret_token(database_url: str) -> None:
+    env = {**os.environ, "COACHBOT_DATABASE_URL": database_url, "COACHBOT_TELEGRAM_TOKEN": "1:x"}
+    command = [COACHBOT, "run", "--webhook", "https://coach.example.com/telegram"]
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=REPO, env=env, timeout=60, check=False
+    )
+
+    assert result.returncode == 2
+    assert "--webhook needs --secret-token" in result.stderr

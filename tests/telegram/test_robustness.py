@@ -290,3 +290,51 @@ async def test_webhook_refuses_a_wrong_secret_and_takes_the_right_one(
     assert statuses == [403, 403, 200]
     assert len(eva.texts()) == 1
     assert eva.texts()[0].startswith("Zo werkt het:")
+
+
+async def test_one_users_updates_are_handled_in_order(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 614)
+    await at_first_question(api, eva)
+
+    # Both typed answers arrive in one batch; the second only fits the question after the first.
+    await eva.send("Ik zorg voor lunch en een borrel")
+    await eva.send("2 · Beter")
+    await api.settle()
+
+    assert rows(database_url, "SELECT key, value FROM answers ORDER BY id") == [
+        ("thanks", '"lunch"'),
+        ("relationships", 2),
+    ]
+
+
+async def test_a_failure_tells_the_user_their_answers_are_safe(
+    api: FakeBotAPI, bot: App, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    eva = FakeUser(api, 615)
+    await at_first_question(api, eva)
+    api.fail_next("editMessageText", 400, "Bad Request: message can't be edited")
+    api.fail_next("sendMessage", 500, "Internal Server Error")
+
+    with caplog.at_level(logging.ERROR, logger="bot.channels.telegram.channel"):
+        await step(api, eva, "Ik zorg voor lunch en een borrel")
+
+    assert eva.texts()[-1].startswith(
+        "Sorry, er ging iets mis aan mijn kant. Je antwoorden zijn veilig bewaard"
+    )
+    assert rows(database_url, "SELECT key FROM answers") == [
+        ("thanks",)
+    ]  # committed before replying
+    assert "failed: NetworkError" in caplog.text or "failed: TelegramError" in caplog.text
+    await step(api, eva, "> /continue")
+    assert eva.texts()[-1].startswith("<b>Ladder 1: relaties bouwen.</b>")
+
+
+async def test_the_command_list_is_set_in_dutch_and_english(api: FakeBotAPI, bot: App) -> None:
+    calls = api.calls_of("setMyCommands")
+
+    by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
+    assert set(by_language) == {"nl", "en", None}
+    assert {"command": "menu", "description": "Kies een gesprek"} in by_language["nl"]
+    assert {"command": "forget", "description": "Erase all your data"} in by_language["en"]

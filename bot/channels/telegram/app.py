@@ -52,6 +52,7 @@ class TelegramOptions:
     api_url: str = "https://api.telegram.org/bot"
     file_url: str = "https://api.telegram.org/file/bot"
     max_retries: int = 3
+    log_message_texts: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,9 @@ def build_application(
         .base_file_url(options.file_url)
         .rate_limiter(AIORateLimiter(max_retries=options.max_retries))
         .concurrent_updates(True)
-        .post_init(_set_commands)
         .build()
     )
-    channel = channel or TelegramChannel(coach)
+    channel = channel or TelegramChannel(coach, log_texts=options.log_message_texts)
     application.add_handler(TypeHandler(Update, channel.handle))
     application.add_error_handler(channel.on_error)
     return application
@@ -103,8 +103,9 @@ async def _set_commands(application: TelegramApp) -> None:
 
 
 async def start(application: TelegramApp, webhook: Webhook | None = None) -> None:
-    """Initialise, start, and begin fetching updates."""
+    """Initialise, set the command list, start, and begin fetching updates."""
     await application.initialize()
+    await _set_commands(application)  # post_init hooks only run under run_polling/run_webhook
     await application.start()
     assert application.updater is not None
     if webhook is None:

@@ -99,6 +99,8 @@ class TelegramChannel:
         if message.text and message.text.startswith("/"):
             command, _, argument = message.text[1:].partition(" ")
             return await self._command(command.split("@")[0].lower(), argument.strip(), bot, user)
+        if self.log_texts:  # only with COACHBOT_LOG_MESSAGE_TEXTS, for debugging
+            log.debug("update=%s user=%s text=%r", update.update_id, user.id, message.text)
         incoming = (
             Incoming.text(message.text) if message.text else Incoming.unsupported(_kind(message))
         )
