@@ -1,4 +1,4 @@
-# Coachbot image: the terminal chat and CLI today; the Telegram bot will run here too.
+# Coachbot image: the Telegram bot by default; `chat`, `validate` and `dialogues` work too.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -20,4 +20,4 @@ VOLUME ["/data"]
 # Fails the container if the content does not validate.
 HEALTHCHECK --interval=60s --timeout=10s CMD ["coachbot", "validate"]
 ENTRYPOINT ["coachbot"]
-CMD ["chat"]
+CMD ["run"]
