@@ -18,7 +18,7 @@ from bot.dialogue.compiled import CompiledDialogue
 from bot.dialogue.expressions import compile_expressions
 from bot.dialogue.located import Where, missing_names
 from bot.dialogue.machine import build_machine
-from bot.dialogue.model import NODE_TYPES, Dialogue, LocalText, TemplateRef
+from bot.dialogue.model import NODE_TYPES, UNION_TAGS, Dialogue, LocalText, TemplateRef
 from bot.dialogue.validation_messages import describe
 from bot.dialogue.yaml_source import Source, parse, plain
 from bot.errors import ContentError, Problem
@@ -37,12 +37,18 @@ def load_dialogue(path: Path, prompts_dir: Path) -> CompiledDialogue:
     try:
         dialogue = Dialogue.model_validate(plain(source.data))
     except ValidationError as err:
-        raise ContentError([_located(source, e) for e in err.errors()]) from err
+        problems = [_located(source, e) for e in err.errors()]
+        raise ContentError(sorted(problems, key=lambda p: (p.line, p.column))) from err
     return _Compiler(source, text, dialogue, prompts_dir).compile()
 
 
 def _located(source: Source, error: Any) -> Problem:
     loc = tuple(error["loc"])
+    # pydantic puts union tags in the path: a node's type ("text" would be mistaken for
+    # the node's own text: key) and the kind of text. They are not keys of the file.
+    if len(loc) > 2 and loc[0] == "nodes" and loc[2] in NODE_TYPES:
+        loc = loc[:2] + loc[3:]
+    loc = tuple(part for part in loc if part not in UNION_TAGS)
     if error["type"] == "union_tag_invalid":
         loc = (*loc, "type")  # point at the wrong type, not at the node that has it
     return source.problem(loc, describe(error, NODE_TYPES))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,39}$"
 Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
@@ -34,7 +34,16 @@ class TemplateRef(_Frozen):
     template: str = Field(pattern=r"^[A-Za-z0-9_./-]+\.j2$")
 
 
-Text = LocalText | TemplateRef
+def _text_kind(value: Any) -> str:
+    return "file" if isinstance(value, dict) and "template" in value else "inline"
+
+
+# Tagged, so a text with a missing language is reported as that, not also as a bad template.
+Text = Annotated[
+    Annotated[LocalText, Tag("inline")] | Annotated[TemplateRef, Tag("file")],
+    Discriminator(_text_kind),
+]
+UNION_TAGS = frozenset({"inline", "file"})
 
 
 class LocalList(_Frozen):

@@ -77,8 +77,12 @@ def parse(file: str, text: str) -> tuple[Source | None, list[Problem]]:
         data = yaml.load(io.StringIO(text))
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = err.problem or err.context or "invalid YAML"
+        # An unclosed [ or { is noticed lines later; point at where it was opened.
+        if err.context_mark is not None and "flow" in (err.context or ""):
+            mark = err.context_mark
+            what = f"{what}; the bracket opened here is never closed"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return None, [Problem(file, line, column, f"YAML syntax: {what}")]
     source = Source(file, data)
     problems = [
