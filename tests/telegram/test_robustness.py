@@ -338,3 +338,27 @@ async def test_the_command_list_is_set_in_dutch_and_english(api: FakeBotAPI, bot
     assert set(by_language) == {"nl", "en", None}
     assert {"command": "menu", "description": "Kies een gesprek"} in by_language["nl"]
     assert {"command": "forget", "description": "Erase all your data"} in by_language["en"]
+
+
+async def test_a_button_of_a_finished_session_changes_nothing(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 616)
+    await choose_language(api, eva, "Nederlands")
+    await step(
+        api,
+        eva,
+        "Welk onderdeel past bij mij?",
+        "Weten waar we voor staan",
+        "Ik post eigen berichten",
+    )
+    go = eva.messages[-1]
+    later = go.buttons[1][0][1]
+    await step(api, eva, "Later")  # the entry dialogue is finished
+
+    await eva.click_data(go, later)
+    await api.settle()
+
+    assert api.answered[-1][1] == "Die knop hoort bij een eerdere vraag. We zijn hier gebleven:"
+    assert rows(database_url, "SELECT status FROM sessions") == [("completed",)]
+    assert eva.texts()[-2] == "Je hebt geen lopend gesprek. Kies er een uit het menu."

@@ -89,19 +89,19 @@ async def test_a_whole_dutch_track_by_buttons_and_text(
     assert presses == len(api.answered) == 8  # every press answered: no endless spinner
 
 
-async def test_english_entry_dialogue_starts_the_recommended_track(
-    api: FakeBotAPI, bot: App
+async def test_a_whole_english_track_from_the_entry_dialogue(
+    api: FakeBotAPI, bot: App, database_url: str
 ) -> None:
     sam = FakeUser(api, 503, "Sam", "en")
     await choose_language(api, sam, "English")
 
     await step(
-        api,
-        sam,
-        "Which track fits me?",
-        "Knowing what we stand for",
-        "I write my own posts",
-        "Yes, let's go",
+        api, sam, "Which track fits me?", "Knowing what we stand for", "I write my own posts"
+    )
+    await step(api, sam, "Yes, let's go", "No, honestly", "> We make small firms feel big")
+    await step(api, sam, "> Their trust and honest feedback", "At the quote", "Often")
+    await step(
+        api, sam, "> Energy audits for bakeries", "> Visit one bakery without a quote", "In a week"
     )
 
     texts = sam.texts()
@@ -109,7 +109,46 @@ async def test_english_entry_dialogue_starts_the_recommended_track(
     assert any(t.startswith("My advice: start here, because everything starts with") for t in texts)
     assert "Here we go!" in texts
     assert any("faster horses" in t for t in texts)  # "Back to why" started at once
-    assert sam.messages[-1].button_labels() == ["Yes, straight away", "Roughly", "No, honestly"]
+    assert any(t.startswith("That's honest, and very common.") for t in texts)  # the "no" branch
+    assert any(
+        "“We make small firms feel big” and “Their trust and honest feedback”" in t for t in texts
+    )
+    assert any(t.startswith("Understandable, the internet is full of free tips.") for t in texts)
+    summary = next(t for t in texts if t.startswith("<b>Your why, Sam</b>"))
+    assert "Your territory: Energy audits for bakeries" in summary
+    assert "Your action this week:</b> Visit one bakery without a quote" in summary
+    assert texts[-1] == "Done! Choose /menu for another conversation."
+    assert rows(database_url, "SELECT dialogue_id, status FROM sessions ORDER BY id") == [
+        ("which_track", "completed"),
+        ("why", "completed"),
+    ]
+
+
+async def test_back_restart_cancel_and_language_commands(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 505, "Eva")
+    await choose_language(api, eva, "Nederlands")
+    await step(
+        api, eva, "Relaties, geen transacties", "Ik zorg voor lunch en een borrel", "> /back"
+    )
+    assert eva.texts()[-2] == "Oké, we gaan een stap terug."
+    assert "Hoe bedank je hem?" in eva.texts()[-1]
+
+    await step(api, eva, "> /restart")
+    assert rows(database_url, "SELECT status FROM sessions ORDER BY id") == [
+        ("abandoned",),
+        ("active",),
+    ]
+
+    await step(api, eva, "> /cancel")
+    assert eva.texts()[-2] == "Gestopt. Je antwoorden tot nu toe zijn bewaard."
+    assert eva.messages[-1].text == "Kies een gesprek:"
+
+    await step(api, eva, "> /language", "English", "> /menu")
+    assert "Great, we'll talk English." in eva.texts()
+    assert eva.messages[-1].text == "Choose a conversation:"
+    assert rows(database_url, "SELECT language FROM users") == [("en",)]
 
 
 async def test_a_number_question_by_text_in_a_track(
