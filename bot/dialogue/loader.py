@@ -20,7 +20,7 @@ from bot.dialogue.located import Where, missing_names
 from bot.dialogue.machine import build_machine
 from bot.dialogue.model import NODE_TYPES, UNION_TAGS, Dialogue, LocalText, TemplateRef
 from bot.dialogue.validation_messages import describe
-from bot.dialogue.yaml_source import Source, parse, plain
+from bot.dialogue.yaml_source import Source, folded_block, parse, plain
 from bot.errors import ContentError, Problem
 from bot.settings import LANGUAGES
 
@@ -163,7 +163,8 @@ class _Compiler:
                 self.source.text_start_line(path),
                 self.source.locate(path, value=True)[1],
             )
-            return self._parse_template(env, text.get(lang), where)
+            written = folded_block(self.source, path, self.text)
+            return self._parse_template(env, text.get(lang), where, written)
         try:
             source, filename = rendering.template_source(env, text.template)
         except TemplateNotFound:
@@ -176,10 +177,11 @@ class _Compiler:
         return self._parse_template(env, source, Where(filename, 1, 1))
 
     def _parse_template(
-        self, env: SandboxedEnvironment, text: str, where: Where
+        self, env: SandboxedEnvironment, text: str, where: Where, written: str | None = None
     ) -> tuple[Template, Any, Where] | None:
+        """Check a template (as ``written`` in the file, if YAML reshaped it) and compile it."""
         try:
-            tree = env.parse(text)
+            tree = env.parse(written if written is not None else text)
         except TemplateSyntaxError as err:
             self.problems.append(where.problem(err.lineno, f"template syntax: {err.message}"))
             return None

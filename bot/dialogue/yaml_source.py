@@ -59,6 +59,31 @@ class Source:
         return line + 1 if block else line
 
 
+def folded_block(source: Source, path: Sequence[str | int], file_text: str) -> str | None:
+    """The lines of a folded (``>``) block as written, before YAML joins them; else None.
+
+    Jinja counts lines in the text it is given, so checking the written lines keeps every
+    reported line number true to the file.
+    """
+    node = source.data
+    for part in path:
+        found = _child_position(node, part, value=True)
+        if found is None:
+            return None
+        node = found[0]
+    if not isinstance(node, FoldedScalarString):
+        return None
+    lines = file_text.splitlines()[source.text_start_line(path) - 1 :]
+    written = [line for line in lines if line.strip()]
+    indent = len(written[0]) - len(written[0].lstrip()) if written else 0
+    block: list[str] = []
+    for line in lines:
+        if line.strip() and len(line) - len(line.lstrip()) < indent:
+            break
+        block.append(line[indent:])
+    return "\n".join(block)
+
+
 def _child_position(
     node: Any, part: str | int, *, value: bool
 ) -> tuple[Any, tuple[int, int]] | None:

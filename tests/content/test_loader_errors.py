@@ -106,11 +106,6 @@ def test_the_base_dialogue_loads(tmp_path: Path) -> None:
     assert list(dialogue.model.nodes) == ["hello", "pick", "done"]
 
 
-def bug(reason: str) -> pytest.MarkDecorator:
-    """Marks a test that shows a bug in bot/: it fails until the bug is fixed."""
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
 def case(name: str, old: str, new: str, where: str, says: str, *marks: Any) -> Any:
     """A mistake: ``old`` replaced by ``new``, reported at ``where`` with ``says`` in it."""
     return pytest.param(old, new, where, says, id=name, marks=marks)
@@ -240,13 +235,7 @@ def test_a_value_saved_on_some_paths_only_suggests_answers_get(tmp_path: Path) -
     }
 
 
-FOLDED_BUG = bug(
-    "a folded '>' block joins its lines into one, so located.Where maps an error on any of its "
-    "lines to the block's first line"
-)
-
-
-@pytest.mark.parametrize("indicator", ["|", "|-", pytest.param(">", marks=FOLDED_BUG)])
+@pytest.mark.parametrize("indicator", ["|", "|-", ">"])
 def test_a_template_error_in_a_block_text_points_at_its_file_line(
     tmp_path: Path, indicator: str
 ) -> None:
