@@ -46,16 +46,20 @@ class Source:
         line, column = self.locate(path, value=value)
         return Problem(self.file, line, column, message)
 
-    def text_start_line(self, path: Sequence[str | int]) -> int:
-        """The file line on which the first line of the string at ``path`` stands."""
-        line, _ = self.locate(path, value=True)
+    def value_at(self, path: Sequence[str | int]) -> Any:
+        """The node at ``path``, or None when the path is not in the document."""
         node = self.data
         for part in path:
             found = _child_position(node, part, value=True)
             if found is None:
-                return line
+                return None
             node = found[0]
-        block = isinstance(node, LiteralScalarString | FoldedScalarString)
+        return node
+
+    def text_start_line(self, path: Sequence[str | int]) -> int:
+        """The file line on which the first line of the string at ``path`` stands."""
+        line, _ = self.locate(path, value=True)
+        block = isinstance(self.value_at(path), LiteralScalarString | FoldedScalarString)
         return line + 1 if block else line
 
 
@@ -65,13 +69,7 @@ def folded_block(source: Source, path: Sequence[str | int], file_text: str) -> s
     Jinja counts lines in the text it is given, so checking the written lines keeps every
     reported line number true to the file.
     """
-    node = source.data
-    for part in path:
-        found = _child_position(node, part, value=True)
-        if found is None:
-            return None
-        node = found[0]
-    if not isinstance(node, FoldedScalarString):
+    if not isinstance(source.value_at(path), FoldedScalarString):
         return None
     lines = file_text.splitlines()[source.text_start_line(path) - 1 :]
     written = [line for line in lines if line.strip()]

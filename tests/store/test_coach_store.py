@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,7 @@ from bot.engine.engine import Engine
 from bot.engine.turn import Incoming
 from bot.errors import ConcurrentUpdate
 from bot.store.sql import SqlStore
-
-
-def rows(database_url: str, query: str) -> list[tuple[object, ...]]:
-    """Read the database file with a separate, plain sqlite3 connection."""
-    path = database_url.split("///", 1)[1]
-    with sqlite3.connect(path) as connection:
-        return connection.execute(query).fetchall()
+from tests.db import rows
 
 
 async def test_an_answer_is_committed_before_the_reply_is_returned(

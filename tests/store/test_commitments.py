@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from bot.errors import MissingInputs, NoSuchCommitment
 from bot.store.records import CommitmentOutcome, User
 from bot.store.sql import SqlStore
 from tests.conftest import PROMPTS
+from tests.db import rows
 
 RELATIONSHIPS = [
     Incoming.choice("lunch"),
@@ -27,11 +27,6 @@ RELATIONSHIPS = [
     Incoming.choice("4"),
     Incoming.choice("7"),
 ]
-
-
-def sql(database_url: str, query: str, *args: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(database_url.split("///", 1)[1]) as connection:
-        return connection.execute(query, args).fetchall()
 
 
 async def finish_relationships(coach: Coach, user: User) -> Turn:
@@ -55,7 +50,7 @@ async def test_finishing_a_track_stores_the_commitment_and_shows_the_chart(
     assert summary.image is not None
     assert summary.image.png.startswith(b"\x89PNG")
     assert "Over 7 dagen vraag ik je hoe het ging" in summary.text
-    [(text, status, created, due)] = sql(
+    [(text, status, created, due)] = rows(
         database_url, "SELECT text, status, created_at, due_at FROM commitments"
     )
     assert (text, status) == ("Elke week één klant <b>bedanken</b>", "open")
@@ -70,7 +65,7 @@ async def test_the_menu_offers_a_check_in_which_comes_first_once_due(
     await finish_relationships(coach, user)
 
     later = await coach.menu(user)
-    sql(
+    rows(
         database_url,
         "UPDATE commitments SET due_at = ?",
         (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
@@ -101,7 +96,7 @@ async def test_a_check_in_quotes_the_commitment_and_closes_it(
     assert "Relaties, geen transacties" in opened.messages[-1].text
     assert last is not None
     assert last.finished
-    assert sql(database_url, "SELECT status, outcome FROM commitments") == [("done", "yes")]
+    assert rows(database_url, "SELECT status, outcome FROM commitments") == [("done", "yes")]
     assert [i for i in await coach.menu(user) if i.commitment_id is not None] == []
     with pytest.raises(NoSuchCommitment):
         await coach.open_item(user, item)
@@ -122,8 +117,8 @@ async def test_a_check_in_that_did_not_work_plans_a_smaller_next_step(
 
     assert smaller is not None
     assert "“Geen tijd gehad” is een herkenbare drempel" in smaller.messages[-1].text
-    rows = sql(database_url, "SELECT text, status, outcome FROM commitments ORDER BY id")
-    assert rows == [
+    commitments = rows(database_url, "SELECT text, status, outcome FROM commitments ORDER BY id")
+    assert commitments == [
         ("Elke week één klant <b>bedanken</b>", "done", "no"),
         ("Eén bedankje op vrijdag", "open", None),
     ]
@@ -134,7 +129,7 @@ async def test_nobody_can_close_another_users_commitment(
 ) -> None:
     eve = await coach.user("terminal:eve", "Eve")
     await finish_relationships(coach, eve)
-    [(commitment_id,)] = sql(database_url, "SELECT id FROM commitments")
+    [(commitment_id,)] = rows(database_url, "SELECT id FROM commitments")
     mallory = await coach.user("terminal:mallory", "Mallory")
     session = (await coach.start(mallory, "kinds")).session
 
@@ -145,7 +140,7 @@ async def test_nobody_can_close_another_users_commitment(
         writes=[CommitmentOutcome(int(str(commitment_id)), "yes")],
     )
 
-    assert sql(database_url, "SELECT status FROM commitments") == [("open",)]
+    assert rows(database_url, "SELECT status FROM commitments") == [("open",)]
 
 
 async def test_a_check_in_cannot_start_without_its_commitment(engine: Engine) -> None:
@@ -164,7 +159,7 @@ async def test_an_entry_dialogue_starts_the_chosen_dialogue_right_away(
     assert turn is not None
     assert [m.text for m in turn.messages] == ["Oké.", "Hoi Eve!", "Wat verkoop je?"]
     assert turn.session.dialogue_id == "kinds"
-    assert sql(database_url, "SELECT dialogue_id, status FROM sessions ORDER BY id") == [
+    assert rows(database_url, "SELECT dialogue_id, status FROM sessions ORDER BY id") == [
         ("pick", "completed"),
         ("kinds", "active"),
     ]

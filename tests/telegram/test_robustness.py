@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import sqlite3
 
 import aiohttp
 import pytest
@@ -14,17 +13,13 @@ from bot.channels.telegram.app import TelegramApp as App
 from bot.channels.telegram.app import Webhook, silence_request_urls, start, stop
 from bot.channels.telegram.sender import split_text
 from bot.engine.coach import Coach
+from tests.db import rows
 from tests.telegram.conftest import application_for
 from tests.telegram.fake_api import TOKEN, FakeBotAPI
 from tests.telegram.fake_user import FakeUser
 from tests.telegram.test_salesperson import choose_language, step
 
 QUESTION = "Hoe bedank je hem?"
-
-
-def rows(database_url: str, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(database_url.split("///", 1)[1]) as connection:
-        return connection.execute(query).fetchall()
 
 
 async def at_first_question(api: FakeBotAPI, user: FakeUser) -> None:

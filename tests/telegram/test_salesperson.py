@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.channels.telegram.app import TelegramApp as App
+from tests.db import rows
 from tests.telegram.fake_api import FakeBotAPI
 from tests.telegram.fake_user import FakeUser
-
-
-def rows(database_url: str, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(database_url.split("///", 1)[1]) as connection:
-        return connection.execute(query).fetchall()
 
 
 async def choose_language(api: FakeBotAPI, user: FakeUser, label: str) -> None:
