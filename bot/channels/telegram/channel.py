@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import logging
 import time
 
@@ -16,11 +15,12 @@ from telegram.ext import ContextTypes
 
 from bot.channels.telegram import callback_data as cd
 from bot.channels.telegram.locks import UserLocks
-from bot.channels.telegram.sender import keyboard, send_turn
+from bot.channels.telegram.screens import Screens, label_of, mark_chosen, user_chat
+from bot.channels.telegram.sender import keyboard
 from bot.engine.coach import Coach
 from bot.engine.menu import MenuItem
 from bot.engine.phrases import phrase
-from bot.engine.turn import Incoming, Turn
+from bot.engine.turn import Incoming
 from bot.errors import NoSuchCommitment, UnknownDialogue
 from bot.store.records import User
 
@@ -44,6 +44,7 @@ class TelegramChannel:
 
     def __init__(self, coach: Coach, *, log_texts: bool = False) -> None:
         self.coach = coach
+        self.screens = Screens(coach)
         self.locks = UserLocks()
         self.log_texts = log_texts
         self.finished_updates = 0  # handled, skipped or failed: for health checks and tests
@@ -105,32 +106,32 @@ class TelegramChannel:
             Incoming.text(message.text) if message.text else Incoming.unsupported(_kind(message))
         )
         turn = await self.coach.reply(user, incoming)
-        await self._show_or_menu(bot, user, turn)
+        await self.screens.turn_or_menu(bot, user, turn)
         return f"answer:{turn.session.node}" if turn else "answer:none"
 
     async def _command(self, command: str, argument: str, bot: Bot, user: User) -> str:
-        lang = self._lang(user)
+        lang = self.screens.lang(user)
         if command == "start":
             await self._start(bot, user, argument)
         elif command == "menu":
-            await self._menu(bot, user)
+            await self.screens.menu(bot, user)
         elif command in {"continue", "back", "restart"}:
             act = {
                 "continue": self.coach.resume,
                 "back": self.coach.back,
                 "restart": self.coach.restart,
             }
-            await self._show_or_menu(bot, user, await act[command](user))
+            await self.screens.turn_or_menu(bot, user, await act[command](user))
         elif command == "cancel":
             notice = "cancelled" if await self.coach.cancel(user) else "no_session"
             await bot.send_message(user_chat(user), phrase(lang, notice))
-            await self._menu(bot, user)
+            await self.screens.menu(bot, user)
         elif command == "help":
             await bot.send_message(user_chat(user), phrase(lang, "telegram_help"))
         elif command == "language":
-            await self._ask_language(bot, user)
+            await self.screens.ask_language(bot, user)
         elif command == "mydata":
-            await self._send_data(bot, user)
+            await self.screens.data(bot, user)
         elif command == "forget":
             rows = [
                 [
@@ -153,51 +154,13 @@ class TelegramChannel:
         name = html.escape(user.display_name)
         await bot.send_message(
             user_chat(user),
-            phrase(self._lang(user), "welcome", name=name),
+            phrase(self.screens.lang(user), "welcome", name=name),
             parse_mode=ParseMode.HTML,
         )
         if user.language is None:
-            await self._ask_language(bot, user)
+            await self.screens.ask_language(bot, user)
         else:
-            await self._menu(bot, user)
-
-    async def _ask_language(self, bot: Bot, user: User) -> None:
-        rows = [[("Nederlands", cd.Language("nl")), ("English", cd.Language("en"))]]
-        await bot.send_message(
-            user_chat(user),
-            phrase(self._lang(user), "choose_language"),
-            reply_markup=keyboard(rows),
-        )
-
-    async def _menu(self, bot: Bot, user: User) -> None:
-        items = await self.coach.menu(user)
-        lang = self._lang(user)
-        if not items:
-            await bot.send_message(user_chat(user), phrase(lang, "menu_empty"))
-            return
-        rows = []
-        for item in items:
-            mark = "▶ " if item.unfinished else ("⏰ " if item.due else "")
-            rows.append(
-                [(f"{mark}{item.title}"[:60], cd.Pick(item.dialogue_id, item.commitment_id))]
-            )
-        await bot.send_message(user_chat(user), phrase(lang, "menu"), reply_markup=keyboard(rows))
-
-    async def _show_or_menu(self, bot: Bot, user: User, turn: Turn | None) -> None:
-        if turn is None:
-            await bot.send_message(user_chat(user), phrase(self._lang(user), "no_session"))
-            await self._menu(bot, user)
-            return
-        await send_turn(bot, user_chat(user), turn)
-        if turn.finished:
-            await bot.send_message(user_chat(user), phrase(self._lang(user), "finished"))
-
-    async def _send_data(self, bot: Bot, user: User) -> None:
-        data = json.dumps(await self.coach.export(user), ensure_ascii=False, indent=2).encode()
-        caption = phrase(self._lang(user), "mydata")
-        await bot.send_document(
-            user_chat(user), data, filename="coachbot-mydata.json", caption=caption
-        )
+            await self.screens.menu(bot, user)
 
     async def _button(self, query: CallbackQuery, bot: Bot, user: User) -> str:
         """Act on a pressed button; the press is always answered, once, so no spinner stays."""
@@ -210,8 +173,8 @@ class TelegramChannel:
                     user.id,
                     len(query.data or ""),
                 )
-                notice = phrase(self._lang(user), "unknown_button")
-                await self._show_or_menu(bot, user, await self.coach.resume(user))
+                notice = phrase(self.screens.lang(user), "unknown_button")
+                await self.screens.turn_or_menu(bot, user, await self.coach.resume(user))
                 return "button:rejected"
             handled, notice = await self._pressed(query, payload, bot, user)
             return handled
@@ -229,22 +192,22 @@ class TelegramChannel:
                 turn = await self.coach.open_item(user, item)
             except (UnknownDialogue, NoSuchCommitment):
                 await bot.send_message(
-                    user_chat(user), phrase(self._lang(user), "unknown_dialogue")
+                    user_chat(user), phrase(self.screens.lang(user), "unknown_dialogue")
                 )
-                await self._menu(bot, user)
+                await self.screens.menu(bot, user)
                 return "button:gone", None
-            await self._show_or_menu(bot, user, turn)
+            await self.screens.turn_or_menu(bot, user, turn)
             return f"open:{payload.dialogue_id}", None
         if isinstance(payload, cd.Language):
             user = await self.coach.set_language(user, payload.code)
-            await _mark_chosen(
+            await mark_chosen(
                 query, "Nederlands" if payload.code == "nl" else "English", payload.code
             )
             await bot.send_message(user_chat(user), phrase(payload.code, "language_set"))
-            await self._menu(bot, user)
+            await self.screens.menu(bot, user)
             return f"language:{payload.code}", None
-        lang = self._lang(user)
-        await _mark_chosen(query, None, lang)
+        lang = self.screens.lang(user)
+        await mark_chosen(query, None, lang)
         if payload.confirmed:
             await self.coach.forget(user)
             await bot.send_message(user_chat(user), phrase(lang, "forgotten"))
@@ -257,24 +220,16 @@ class TelegramChannel:
     ) -> tuple[str, str | None]:
         current = await self.coach.current(user)
         if current is None or current.id != payload.session_id:
-            await self._show_or_menu(bot, user, await self.coach.resume(user))
-            return "button:stale", phrase(self._lang(user), "stale")
+            await self.screens.turn_or_menu(bot, user, await self.coach.resume(user))
+            return "button:stale", phrase(self.screens.lang(user), "stale")
         turn = await self.coach.reply(user, Incoming.choice(payload.value, payload.step))
         if turn is not None and turn.outcome in {"accepted", "completed"}:
-            await _mark_chosen(query, _label_of(query, query.data), self._lang(user))
-        await self._show_or_menu(bot, user, turn)
+            await mark_chosen(query, label_of(query, query.data), self.screens.lang(user))
+        await self.screens.turn_or_menu(bot, user, turn)
         stale = turn is not None and turn.outcome == "stale"
         return f"button:{turn.outcome if turn else 'none'}", phrase(
-            self._lang(user), "stale"
+            self.screens.lang(user), "stale"
         ) if stale else None
-
-    def _lang(self, user: User) -> str:
-        return user.language or self.coach.default_language
-
-
-def user_chat(user: User) -> int:
-    """The private chat id of a Telegram user (the number after ``telegram:``)."""
-    return int(user.external_id.removeprefix("telegram:"))
 
 
 def _kind(message: TgMessage) -> str:
@@ -282,29 +237,6 @@ def _kind(message: TgMessage) -> str:
         if getattr(message, kind, None):
             return kind
     return "other"
-
-
-def _label_of(query: CallbackQuery, data: str | None) -> str | None:
-    markup = query.message.reply_markup if isinstance(query.message, TgMessage) else None
-    for row in markup.inline_keyboard if markup else ():
-        for button in row:
-            if button.callback_data == data:
-                return button.text
-    return None
-
-
-async def _mark_chosen(query: CallbackQuery, label: str | None, lang: str) -> None:
-    """Edit the question to show the chosen answer and drop its buttons."""
-    message = query.message
-    if not isinstance(message, TgMessage) or message.text is None:
-        return
-    text = message.text_html
-    if label:
-        text += f"\n\n➡️ <i>{html.escape(phrase(lang, 'chosen'))}:</i> <b>{html.escape(label)}</b>"
-    try:
-        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
-    except BadRequest as err:  # too old to edit, or already edited by a double tap
-        log.debug("could not edit message %s: %s", message.message_id, err)
 
 
 async def _answer_quietly(query: CallbackQuery, notice: str | None) -> None:
