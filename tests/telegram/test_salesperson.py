@@ -151,22 +151,21 @@ async def test_a_number_question_by_text_in_a_track(
     eva = FakeUser(api, 504, "Eva")
     await choose_language(api, eva, "Nederlands")
     await step(
-        api,
-        eva,
-        "Waarde toevoegen in de koopcyclus",
-        "Online zoeken en vergelijken",
-        "Als het besluit al bijna valt",
+        api, eva, "Waarde toevoegen in de koopcyclus", "Online zoeken en vergelijken", "> Google"
     )
-    await step(api, eva, "Gericht, per klant", "4", "> veel", "> 2.400", "> 180.000")
+    await step(
+        api, eva, "Als ze al bijna besloten zijn", "Ja, duidelijk", "> Ik ken hun installatie"
+    )
+    await step(api, eva, "Gericht, per klant", "> Bakkerij Jansen wil besparen", "4")
+    await step(api, eva, "> veel", "> 2.400", "> 180.000")
 
     texts = eva.texts()
+    assert any(
+        "segment dat <b>commodity</b> aan het worden is" in t for t in texts
+    )  # the phase-out warning
     assert "Ik verwacht een getal, bijvoorbeeld 1.500." in texts
-    assert any(t.startswith("Je rating is 75 euro per bericht.") for t in texts)
-    assert rows(
-        database_url,
-        "SELECT key, value FROM answers WHERE key IN ('messages', 'profit', 'rating') ORDER BY id",
-    ) == [
-        ("messages", 2400),
-        ("profit", 180000),
-        ("rating", 75),
-    ]
+    assert any(t.startswith("Je rating: <b>75</b> euro per bericht.") for t in texts)
+    query = (
+        "SELECT key, value FROM answers WHERE key IN ('messages', 'profit', 'rating') ORDER BY id"
+    )
+    assert rows(database_url, query) == [("messages", 2400), ("profit", 180000), ("rating", 75)]
