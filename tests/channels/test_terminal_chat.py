@@ -89,7 +89,7 @@ def test_without_a_dialogue_the_menu_is_shown_and_a_number_picks(database_url: s
     assert "Dat gesprek bestaat niet" in out
     assert "Er zijn vijf onderdelen" in out
     # Wanting buzz while mostly reposting company posts: "Authentic, not pushy" starts at once.
-    assert "Mijn advies: begin hier, want berichten die je deelt" in out
+    assert "Mijn advies: Echt, niet opdringerig" in out
     assert "Daar gaan we!" in out
     assert "Als de verkoop tegenvalt" in out
 

@@ -100,8 +100,8 @@ async def test_a_whole_english_track_from_the_entry_dialogue(
 
     texts = sam.texts()
     assert "Great, we'll talk English." in texts
-    assert any(t.startswith("My advice: start here, because everything starts with") for t in texts)
-    assert "Here we go!" in texts
+    assert any(t.startswith("🧭 <b>My advice: Back to why</b>") for t in texts)
+    assert any(t.startswith("Here we go! “Back to why” starts now.") for t in texts)
     assert any("faster horses" in t for t in texts)  # "Back to why" started at once
     assert any(t.startswith("That's honest, and very common.") for t in texts)  # the "no" branch
     assert any(
