@@ -91,7 +91,7 @@ def test_without_a_dialogue_the_menu_is_shown_and_a_number_picks(database_url: s
     # Wanting buzz while mostly reposting company posts: "Authentic, not pushy" starts at once.
     assert "Mijn advies: Echt, niet opdringerig" in out
     assert "Daar gaan we!" in out
-    assert "Als de verkoop tegenvalt" in out
+    assert "Als de cijfers tegenvallen" in out
 
 
 def test_an_unfinished_session_is_resumed_on_the_next_start(database_url: str) -> None:
