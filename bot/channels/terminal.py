@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import re
 import threading
 from collections.abc import Awaitable, Callable
@@ -14,10 +15,11 @@ from typing import TextIO
 from bot.engine.coach import Coach, MenuItem
 from bot.engine.phrases import phrase
 from bot.engine.turn import Button, Incoming, Message, Turn
-from bot.errors import NoSuchCommitment, UnknownDialogue
+from bot.errors import CoachbotError, NoSuchCommitment, UnknownDialogue
 from bot.store.records import User
 
 ReadLine = Callable[[], Awaitable[str | None]]
+log = logging.getLogger(__name__)
 
 
 class StdinLines:
@@ -79,8 +81,13 @@ class TerminalChat:
         else:
             await self._show_menu()
         while (line := await self._prompt()) is not None:
-            if not await self._handle(line.strip()):
-                break
+            try:
+                if not await self._handle(line.strip()):
+                    break
+            except CoachbotError:
+                # A content bug validation could not see: the answer is safe, say so and go on.
+                log.exception("a step failed")
+                self._say(phrase(self.lang, "error"))
         self._say(phrase(self.lang, "goodbye"))
         return 0
 

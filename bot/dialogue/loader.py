@@ -192,7 +192,7 @@ class _Compiler:
             allowed = ", ".join(f"<{t}>" for t in sorted(rendering.TELEGRAM_TAGS))
             message = f"Telegram cannot show the tag <{tag}>; use one of {allowed}"
             self.problems.append(where.problem(lineno, message))
-        for name in rendering.included_names(tree):
+        for name in rendering.included_names(tree) + rendering.imported_names(tree):
             self._check_include(env, name, where)
         if unsafe:
             return None
@@ -207,7 +207,7 @@ class _Compiler:
             source, filename = rendering.template_source(env, name)
         except TemplateNotFound:
             self.problems.append(
-                where.problem(1, f"included template {name!r} not found in prompts/")
+                where.problem(1, f"template {name!r} (included or imported) not found in prompts/")
             )
             return
         if filename in self.used_templates:

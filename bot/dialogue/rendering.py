@@ -117,11 +117,17 @@ def _is_big_range(call: nodes.Call) -> bool:
 
 def included_names(tree: nodes.Template) -> list[str]:
     """Templates this one includes by a constant name (their variables count as its own)."""
-    return [
-        node.template.value
-        for node in tree.find_all(nodes.Include)
-        if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str)
-    ]
+    return _constant_names(tree.find_all(nodes.Include))
+
+
+def imported_names(tree: nodes.Template) -> list[str]:
+    """Templates this one imports macros from by a constant name (checked to exist and parse)."""
+    return _constant_names(tree.find_all((nodes.Import, nodes.FromImport)))
+
+
+def _constant_names(found: Iterator[nodes.Node]) -> list[str]:
+    names = [getattr(node, "template", None) for node in found]
+    return [n.value for n in names if isinstance(n, nodes.Const) and isinstance(n.value, str)]
 
 
 def variables_used(

@@ -59,3 +59,37 @@ def test_a_tag_telegram_cannot_show_is_refused_at_load_with_its_line(tmp_path: P
     [problem] = caught.value.problems
     assert problem.line == 11
     assert "Telegram cannot show the tag <div>" in problem.message
+
+
+def test_a_missing_or_broken_imported_template_is_refused_at_load(tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts"
+    (prompts / "partials").mkdir(parents=True)
+    (prompts / "partials" / "broken.j2").write_text("{% macro card(x) %}{{ x }\n", encoding="utf-8")
+    path = tmp_path / "imports.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            id: imports
+            title: {nl: I, en: I}
+            description: {nl: I, en: I}
+            start: done
+            nodes:
+              done:
+                type: end
+                text:
+                  nl: '{% from "partials/nowhere.j2" import card %}{{ card(1) }}'
+                  en: '{% from "partials/broken.j2" import card %}{{ card(1) }}'
+            """
+        ),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(ContentError) as caught:
+        load_dialogue(path, prompts)
+
+    messages = [p.message for p in caught.value.problems]
+    assert "template 'partials/nowhere.j2' (included or imported) not found in prompts/" in messages
+    assert any(
+        p.file.endswith("broken.j2") and "template syntax" in p.message
+        for p in caught.value.problems
+    )
