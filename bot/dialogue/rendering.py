@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
@@ -155,9 +154,6 @@ def line_of_name(tree: nodes.Template, name: str) -> int | None:
 def expression_tree(env: SandboxedEnvironment, source: str) -> nodes.Template:
     """Parse an expression the way ``compile_expression`` does, for static checks."""
     return env.parse("{{ " + source + " }}")
-
-
-Condition = Callable[..., Any]
 
 
 def template_source(env: SandboxedEnvironment, name: str) -> tuple[str, str]:

@@ -19,7 +19,6 @@ class MenuItem:
     dialogue_id: str
     title: str
     description: str
-    steps: int
     unfinished: bool = False
     commitment_id: int | None = None
     due: bool = False
@@ -46,7 +45,6 @@ def build_menu(
             d.id,
             d.model.title.get(lang),
             d.model.description.get(lang),
-            len(d.model.nodes),
             unfinished=d.id in unfinished,
             entry=d.model.kind == "entry",
         )
@@ -70,7 +68,6 @@ def _check_ins(catalog: Catalog, lang: str, commitments: list[CommitmentRecord])
             dialogue.id,
             f"{title}: {c.text}",
             description,
-            len(dialogue.model.nodes),
             commitment_id=c.id,
             due=as_utc(c.due_at) <= now,
         )

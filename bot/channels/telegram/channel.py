@@ -187,7 +187,7 @@ class TelegramChannel:
         if isinstance(payload, cd.Answer):
             return await self._answer_button(query, payload, bot, user)
         if isinstance(payload, cd.Pick):
-            item = MenuItem(payload.dialogue_id, "", "", 0, commitment_id=payload.commitment_id)
+            item = MenuItem(payload.dialogue_id, "", "", commitment_id=payload.commitment_id)
             try:
                 turn = await self.coach.open_item(user, item)
             except (UnknownDialogue, NoSuchCommitment):
