@@ -82,7 +82,9 @@ class Engine:
             raise SessionNotActive(f"session {session.id} is {session.status}")
         dialogue = self._dialogue_of(session)
         node = dialogue.model.nodes[session.node]
-        if incoming.step is not None and incoming.step != session.step:
+        moved_on = incoming.step is not None and incoming.step != session.step
+        other_session = incoming.session_id is not None and incoming.session_id != session.id
+        if moved_on or other_session:
             return self._again(dialogue, session, person, phrase(person.lang, "stale"), "stale")
         assert not isinstance(node, SayNode | EndNode), "sessions only rest on questions"
         result = read_answer(node, incoming, person.lang)

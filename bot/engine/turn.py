@@ -17,6 +17,7 @@ class Incoming:
     kind: IncomingKind
     value: str = ""
     step: int | None = None  # the session step a pressed button belongs to, when known
+    session_id: int | None = None  # the session a pressed button belongs to, when known
 
     @classmethod
     def text(cls, value: str) -> Incoming:
@@ -24,9 +25,9 @@ class Incoming:
         return cls("text", value)
 
     @classmethod
-    def choice(cls, value: str, step: int | None = None) -> Incoming:
-        """A pressed button carrying an option value."""
-        return cls("choice", value, step)
+    def choice(cls, value: str, step: int | None = None, session_id: int | None = None) -> Incoming:
+        """A pressed button carrying an option value (and, if known, where it was shown)."""
+        return cls("choice", value, step, session_id)
 
     @classmethod
     def unsupported(cls, what: str = "") -> Incoming:

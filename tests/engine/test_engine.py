@@ -288,3 +288,14 @@ def test_steps_do_not_mutate_the_session_they_were_given(engine: Engine) -> None
     engine.reply(session, Incoming.text("koffie"), EVE)
 
     assert (session.node, session.answers, session.history, session.step) == before
+
+
+def test_a_button_from_another_session_changes_nothing(engine: Engine) -> None:
+    session = at_route(engine)
+    session.id = 7
+
+    turn = engine.reply(session, Incoming.choice("left", step=session.step, session_id=6), EVE)
+
+    assert turn.outcome == "stale"
+    assert turn.session.node == "route"
+    assert "route" not in turn.session.answers

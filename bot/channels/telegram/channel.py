@@ -218,18 +218,15 @@ class TelegramChannel:
     async def _answer_button(
         self, query: CallbackQuery, payload: cd.Answer, bot: Bot, user: User
     ) -> tuple[str, str | None]:
-        current = await self.coach.current(user)
-        if current is None or current.id != payload.session_id:
-            await self.screens.turn_or_menu(bot, user, await self.coach.resume(user))
-            return "button:stale", phrase(self.screens.lang(user), "stale")
-        turn = await self.coach.reply(user, Incoming.choice(payload.value, payload.step))
+        pressed = Incoming.choice(payload.value, payload.step, payload.session_id)
+        turn = await self.coach.reply(user, pressed)
         if turn is not None and turn.outcome in {"accepted", "completed"}:
             await mark_chosen(query, label_of(query, query.data), self.screens.lang(user))
         await self.screens.turn_or_menu(bot, user, turn)
-        stale = turn is not None and turn.outcome == "stale"
-        return f"button:{turn.outcome if turn else 'none'}", phrase(
-            self.screens.lang(user), "stale"
-        ) if stale else None
+        # No session any more (finished or cancelled) is stale too: the press changed nothing.
+        stale = turn is None or turn.outcome == "stale"
+        notice = phrase(self.screens.lang(user), "stale") if stale else None
+        return f"button:{turn.outcome if turn else 'stale'}", notice
 
 
 def _kind(message: TgMessage) -> str:
