@@ -23,10 +23,10 @@ from transitions import Machine
 
 from bot.dialogue.catalog import load_catalog
 from bot.dialogue.compiled import ADVANCE, CompiledDialogue, Cursor
-from bot.engine.coach import Coach
+from bot.engine.coach import Coach, Visitor
 from bot.engine.engine import Engine, Person
 from bot.engine.turn import Incoming
-from bot.store.sql import SqlStore
+from bot.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 STATES = 30
@@ -122,17 +122,17 @@ def engine_step_cost(engine: Engine) -> float:
 
 async def committed_step_cost(engine: Engine, folder: Path) -> float:
     """Seconds for one reply committed to a SQLite file (synchronous=FULL, WAL)."""
-    store = await SqlStore.open(f"sqlite+aiosqlite:///{folder / 'bench.db'}")
+    store = await open_store(f"sqlite:///{folder / 'bench.db'}")
     coach = Coach(engine, store)
-    user = await coach.user("bench:1", "Bench")
-    await coach.start(user, "chain")
+    bench = Visitor("bench:1", "Bench")
+    await coach.open(bench, "chain")
     rounds = []
     for _ in range(3):
         started = time.perf_counter()
         for _ in range(STATES - 2):
-            await coach.reply(user, Incoming.choice("3"))
+            await coach.reply(bench, Incoming.choice("3"))
         rounds.append((time.perf_counter() - started) / (STATES - 2))
-        await coach.restart(user)
+        await coach.restart(bench)
     await store.close()
     return statistics.median(rounds)
 

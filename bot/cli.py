@@ -24,11 +24,12 @@ from bot.channels.telegram.app import (
 )
 from bot.channels.terminal import StdinLines, TerminalChat
 from bot.dialogue.catalog import Catalog, load_catalog
-from bot.engine.coach import Coach
+from bot.engine.coach import Coach, Visitor
 from bot.engine.engine import Engine
 from bot.engine.phrases import phrase
+from bot.errors import DatabaseSetupError
 from bot.settings import Settings
-from bot.store.sql import SqlStore
+from bot.store import Store, StoreOptions, open_store
 
 app = typer.Typer(
     help="Coachbot: a coaching assistant for salespeople.",
@@ -97,16 +98,33 @@ def chat(
 async def _chat(
     settings: Settings, catalog: Catalog, name: str, dialogue: str | None, lang: str | None
 ) -> int:
-    store = await SqlStore.open(settings.database_url)
+    store = await _open_store(settings)
     try:
         coach = Coach(Engine(catalog), store, settings.default_language)
-        user = await coach.user(f"terminal:{name}", name, lang)
         lines = StdinLines(sys.stdin)
         images = Path("data") / "images"
-        terminal = TerminalChat(coach, user, lines, sys.stdout, images, styled=sys.stdout.isatty())
-        return await terminal.run(dialogue)
+        visitor = Visitor(f"terminal:{name}", name)
+        styled = sys.stdout.isatty()
+        terminal = TerminalChat(coach, visitor, lines, sys.stdout, images, styled=styled)
+        return await terminal.run(dialogue, lang)
     finally:
         await store.close()
+
+
+async def _open_store(settings: Settings) -> Store:
+    try:
+        return await open_store(settings.database_url, _store_options(settings))
+    except DatabaseSetupError as err:
+        typer.echo(f"coachbot: {err}", err=True)
+        raise typer.Exit(2) from err
+
+
+def _store_options(settings: Settings) -> StoreOptions:
+    return StoreOptions(
+        busy_seconds=settings.db_busy_seconds,
+        synchronous=settings.sqlite_synchronous,
+        pool_size=settings.db_pool_size,
+    )
 
 
 @app.command()
@@ -181,7 +199,7 @@ def run(
 
 
 async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) -> None:
-    store = await SqlStore.open(settings.database_url)
+    store = await _open_store(settings)
     try:
         coach = Coach(Engine(catalog), store, settings.default_language)
         assert settings.telegram_token is not None
@@ -191,7 +209,7 @@ async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) ->
             settings.telegram_file_url,
             log_message_texts=settings.log_message_texts,
         )
-        await run_until_signalled(build_application(options, coach), webhook)
+        await run_until_signalled(build_application(options, coach), coach, webhook)
     finally:
         await store.close()
 

@@ -69,3 +69,18 @@ class MissingInputs(CoachbotError):
 
 class NoSuchCommitment(CoachbotError):
     """The commitment to check in on is not open (done already, or not the user's)."""
+
+
+class StoreUnavailable(CoachbotError):
+    """The database could not take this step (busy, read-only, full or unreachable).
+
+    Nothing of the step was written: the user must be told to send it again.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"the database is unavailable: {reason}")
+
+
+class DatabaseSetupError(CoachbotError):
+    """The database cannot be opened or brought up to date; the message says what to do."""

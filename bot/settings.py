@@ -8,8 +8,9 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-Language = Literal["nl", "en"]
-LANGUAGES: tuple[Language, ...] = ("nl", "en")
+from bot.languages import LANGUAGES, Language
+
+__all__ = ["LANGUAGES", "Language", "Settings"]
 
 
 class Settings(BaseSettings):
@@ -18,11 +19,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COACHBOT_", frozen=True)
 
     database_url: str = Field(
-        default="sqlite+aiosqlite:///./data/coachbot.db",
+        default="sqlite:///./data/coachbot.db",
         description="SQLAlchemy async URL; the default is a SQLite file under ./data/.",
     )
     dialogues_dir: Path = Field(default=Path("dialogues"), description="Folder of dialogue YAML.")
     prompts_dir: Path = Field(default=Path("prompts"), description="Folder of Jinja2 templates.")
+    db_busy_seconds: float = Field(
+        default=5.0, gt=0, le=60, description="How long a step waits for a busy database."
+    )
+    db_pool_size: int = Field(default=10, ge=1, le=100, description="Server connections.")
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     default_language: Language = "nl"
     log_level: str = "WARNING"
     telegram_token: SecretStr | None = None

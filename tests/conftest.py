@@ -10,7 +10,7 @@ import pytest
 from bot.dialogue.catalog import Catalog, load_catalog
 from bot.engine.coach import Coach
 from bot.engine.engine import Engine
-from bot.store.sql import SqlStore
+from bot.store import Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 PROMPTS = REPO / "prompts"
@@ -35,18 +35,18 @@ def engine(catalog: Catalog) -> Engine:
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
     """A fresh SQLite file per test."""
-    return f"sqlite+aiosqlite:///{tmp_path / 'coachbot.db'}"
+    return f"sqlite:///{tmp_path / 'coachbot.db'}"
 
 
 @pytest.fixture
-async def store(database_url: str) -> AsyncIterator[SqlStore]:
+async def store(database_url: str) -> AsyncIterator[Store]:
     """A migrated store on a real SQLite file."""
-    opened = await SqlStore.open(database_url)
+    opened = await open_store(database_url)
     yield opened
     await opened.close()
 
 
 @pytest.fixture
-def coach(engine: Engine, store: SqlStore) -> Coach:
+def coach(engine: Engine, store: Store) -> Coach:
     """The async API over the engine and the real store."""
     return Coach(engine, store)

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from bot.engine.coach import Coach, MenuItem
+from bot.engine.coach import Coach, MenuItem, Reply, Visitor
 from bot.engine.phrases import phrase
-from bot.engine.turn import Button, Incoming, Message, Turn
-from bot.errors import CoachbotError, NoSuchCommitment, UnknownDialogue
-from bot.store.records import User
+from bot.engine.turn import Button, Incoming, Message
+from bot.errors import CoachbotError, StoreUnavailable
 
 ReadLine = Callable[[], Awaitable[str | None]]
 log = logging.getLogger(__name__)
+_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²" or "①" are text, not choices
 
 
 class StdinLines:
@@ -53,41 +53,35 @@ def html_to_text(text: str, *, styled: bool) -> str:
 
 @dataclass
 class TerminalChat:
-    """Shows turns as text, buttons as numbered options, and turns lines into ``Incoming``."""
+    """Shows replies as text, buttons as numbered options, and turns lines into coach calls."""
 
     coach: Coach
-    user: User
+    visitor: Visitor
     read_line: ReadLine
     out: TextIO
     images_dir: Path
     styled: bool = False
+    lang: str = "nl"
     buttons: tuple[Button, ...] = ()
     menu_items: list[MenuItem] = field(default_factory=list)
+    # The question on screen: answers are bound to it, so a second window cannot misplace one.
+    shown: tuple[int | None, int | None] = (None, None)
 
-    @property
-    def lang(self) -> str:
-        """The language the user reads."""
-        return self.coach.person(self.user).lang
-
-    async def run(self, dialogue_id: str | None = None) -> int:
+    async def run(self, dialogue_id: str | None = None, language: str | None = None) -> int:
         """Chat until ``/quit`` or the end of input; return the exit code."""
+        if language is not None:
+            await self._ask(self.coach.set_language(self.visitor, language), quiet=True)
+        if dialogue_id is not None and dialogue_id not in self.coach.catalog.latest:
+            self.lang = (await self.coach.whois(self.visitor)).lang
+            self._say(phrase(self.lang, "unknown_dialogue"))
+            return 2
         if dialogue_id is not None:
-            if dialogue_id not in self.coach.catalog.latest:
-                self._say(phrase(self.lang, "unknown_dialogue"))
-                return 2
-            self._show(await self.coach.open(self.user, dialogue_id))
-        elif (turn := await self.coach.resume(self.user)) is not None:
-            self._show(turn)
+            await self._ask(self.coach.open(self.visitor, dialogue_id))
         else:
-            await self._show_menu()
+            await self._ask(self.coach.resume(self.visitor))
         while (line := await self._prompt()) is not None:
-            try:
-                if not await self._handle(line.strip()):
-                    break
-            except CoachbotError:
-                # A content bug validation could not see: the answer is safe, say so and go on.
-                log.exception("a step failed")
-                self._say(phrase(self.lang, "error"))
+            if not await self._handle(line.strip()):
+                break
         self._say(phrase(self.lang, "goodbye"))
         return 0
 
@@ -102,90 +96,97 @@ class TerminalChat:
         if line.startswith("/"):
             return await self._command(line.split()[0].lower())
         if self.menu_items and not self.buttons:
-            await self._pick(line)
+            await self._ask(self._pick(line))
             return True
-        turn = await self.coach.reply(self.user, self._incoming(line))
-        if turn is None:
-            self._say(phrase(self.lang, "no_session"))
-            await self._show_menu()
-        else:
-            self._show(turn)
+        await self._ask(self.coach.reply(self.visitor, self._incoming(line)))
         return True
 
     async def _command(self, command: str) -> bool:
+        calls = {
+            "/menu": lambda: self.coach.menu(self.visitor),
+            "/start": lambda: self.coach.menu(self.visitor),
+            "/back": lambda: self.coach.back(self.visitor),
+            "/restart": lambda: self.coach.restart(self.visitor),
+            "/continue": lambda: self.coach.resume(self.visitor),
+        }
         if command in {"/quit", "/exit", "/stop"}:
             return False
         if command == "/help":
             self._say(phrase(self.lang, "help"))
-        elif command in {"/menu", "/start"}:
-            await self._show_menu()
-        elif command in {"/back", "/restart", "/continue"}:
-            act = {
-                "/back": self.coach.back,
-                "/restart": self.coach.restart,
-                "/continue": self.coach.resume,
-            }
-            turn = await act[command](self.user)
-            if turn is None:
-                self._say(phrase(self.lang, "no_session"))
-                await self._show_menu()
-            else:
-                self._show(turn)
+        elif command in calls:
+            await self._ask(calls[command]())
         else:
             self._say(phrase(self.lang, "unknown_command"))
         return True
 
     def _incoming(self, line: str) -> Incoming:
         """A number or a button's label picks that button; anything else is typed text."""
-        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
-            return Incoming.choice(self.buttons[int(line) - 1].value)
+        step, session_id = self.shown
+        if _NUMBER.fullmatch(line) and 1 <= int(line) <= len(self.buttons):
+            return Incoming.choice(self.buttons[int(line) - 1].value, step, session_id)
         for button in self.buttons:
             if button.label.casefold() == line.casefold():
-                return Incoming.choice(button.value)
-        return Incoming.text(line)
+                return Incoming.choice(button.value, step, session_id)
+        return Incoming.text(line, step, session_id)
 
-    async def _show_menu(self) -> None:
-        self.menu_items, self.buttons = await self.coach.menu(self.user), ()
-        if not self.menu_items:
+    def _pick(self, line: str) -> Awaitable[Reply]:
+        if _NUMBER.fullmatch(line) and 1 <= int(line) <= len(self.menu_items):
+            item = self.menu_items[int(line) - 1]
+            return self.coach.open(self.visitor, item.dialogue_id, item.commitment_id)
+        return self.coach.open(self.visitor, line)
+
+    async def _ask(self, call: Awaitable[Reply], *, quiet: bool = False) -> None:
+        """Await a coach call and show its reply; a failure is said plainly, never a traceback."""
+        try:
+            reply = await call
+        except StoreUnavailable as err:
+            log.error("not saved: %s", err.reason)
+            self._say(phrase(self.lang, "not_saved"))
+            return
+        except CoachbotError as err:  # a content bug validation could not see
+            log.error("a step failed: %s", err)
+            self._say(phrase(self.lang, "error"))
+            return
+        self.lang = reply.lang
+        if not quiet:
+            self._show(reply)
+
+    def _show(self, reply: Reply) -> None:
+        if reply.notice:
+            self._say(reply.notice)
+        self.menu_items, self.buttons, self.shown = [], (), (None, None)
+        turn = reply.turn
+        if turn is not None:
+            for message in turn.messages:
+                self._show_message(message)
+            if not turn.finished:
+                self.buttons = turn.buttons
+                self.shown = (turn.session.step, turn.session.id)
+        if reply.menu is not None:
+            self._show_menu(list(reply.menu))
+        self.out.flush()
+
+    def _show_menu(self, items: list[MenuItem]) -> None:
+        self.menu_items = items
+        if not items:
             self._say(phrase(self.lang, "menu_empty"))
             return
         lines = [phrase(self.lang, "menu")]
-        for number, item in enumerate(self.menu_items, start=1):
+        for number, item in enumerate(items, start=1):
             marks = [phrase(self.lang, "menu_unfinished")] if item.unfinished else []
             marks += [phrase(self.lang, "menu_due")] if item.due else []
             mark = f" ({', '.join(marks)})" if marks else ""
             lines.append(f"  {number}. {item.title}{mark} – {item.description}")
         self._say("\n".join(lines))
 
-    async def _pick(self, line: str) -> None:
-        by_number = line.isdigit() and 1 <= int(line) <= len(self.menu_items)
-        try:
-            if by_number:
-                turn = await self.coach.open_item(self.user, self.menu_items[int(line) - 1])
-            else:
-                turn = await self.coach.open(self.user, line)
-        except (UnknownDialogue, NoSuchCommitment):
-            self._say(phrase(self.lang, "unknown_dialogue"))
-            return
-        self._show(turn)
-
-    def _show(self, turn: Turn) -> None:
-        self.menu_items = []
-        for message in turn.messages:
-            self._show_message(message)
-        self.buttons = turn.buttons
-        if turn.finished:
-            self.buttons = ()
-            self._say(phrase(self.lang, "finished"))
-        self.out.flush()
-
     def _show_message(self, message: Message) -> None:
         options = "".join(f"\n  {n}) {b.label}" for n, b in enumerate(message.buttons, start=1))
         self._say(html_to_text(message.text, styled=self.styled) + options)
         if message.image is not None:
             self.images_dir.mkdir(parents=True, exist_ok=True)
-            path = self.images_dir / f"user{self.user.id}-{message.image.filename}"
-            path.write_bytes(message.image.png)
+            name = self.visitor.external_id.replace(":", "-")
+            path = self.images_dir / f"{name}-{message.image.filename}"
+            path.write_bytes(message.image.png())
             self._say(phrase(self.lang, "image_saved", path=path))
 
     def _say(self, text: str) -> None:

@@ -1,192 +1,231 @@
-"""The async API channels call: engine steps, each committed to the store before the reply."""
+"""The async API channels call: every call is one unit in one transaction, committed before
+the reply is returned. The coach is the only door to the store."""
 
 from __future__ import annotations
 
+import html
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from bot.dialogue.catalog import Catalog
-from bot.engine.engine import Engine, Person
-from bot.engine.menu import MenuItem, build_menu, check_in_dialogue, check_in_inputs
+from bot.engine.conversation import Conversation
+from bot.engine.engine import Engine
+from bot.engine.menu import MenuItem
 from bot.engine.phrases import phrase
-from bot.engine.turn import Incoming, Message, StartDialogue, Turn
-from bot.errors import ConcurrentUpdate, ContentChanged, NoSuchCommitment
-from bot.store.base import Store
-from bot.store.records import CommitmentOutcome, NewCommitment, Session, User
+from bot.engine.turn import Incoming, Message, Turn
+from bot.errors import NoSuchCommitment, UnknownDialogue
+from bot.languages import DEFAULT, language_or
+from bot.records import User
+from bot.store.base import Store, Transaction
 
-__all__ = ["Coach", "MenuItem"]
+__all__ = ["Coach", "MenuItem", "Reply", "Visitor"]
 
 log = logging.getLogger(__name__)
 
 
-class Coach:
-    """Ties the engine to the store: every answer is committed before its Turn is returned."""
+@dataclass(frozen=True)
+class Visitor:
+    """Who sent an update: their id on the channel (``telegram:42``) and their name."""
 
-    def __init__(self, engine: Engine, store: Store, default_language: str = "nl") -> None:
+    external_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the coach answers one update with; a channel turns it into messages."""
+
+    user: User
+    lang: str
+    turn: Turn | None = None  # the conversation's messages, if the update moved one
+    notice: str | None = None  # plain text to show first
+    menu: tuple[MenuItem, ...] | None = None  # show the menu (after the turn, if any)
+    ask_language: bool = False
+    export: dict[str, Any] | None = None
+    duplicate: bool = False  # the update was handled before: send nothing
+
+
+Act = Callable[[Conversation], Reply]
+
+
+class Coach:
+    """Ties the engine to the store: every answer is committed before its reply is returned."""
+
+    def __init__(self, engine: Engine, store: Store, default_language: str = DEFAULT) -> None:
         self.engine = engine
         self.store = store
-        self.default_language = default_language
+        self.default_language = language_or(default_language, DEFAULT)
 
     @property
     def catalog(self) -> Catalog:
         """The dialogues being served."""
         return self.engine.catalog
 
-    async def user(self, external_id: str, display_name: str, language: str | None = None) -> User:
-        """The user, created on first sight; ``language`` (if given) is remembered."""
-        user = await self.store.user(external_id, display_name)
-        if language is not None and language != user.language:
-            user = await self.store.set_language(user.id, language)
-        return user
+    def lang(self, user: User) -> str:
+        """The language to address ``user`` in (the one place it is decided)."""
+        return language_or(user.language, self.default_language)
 
-    def person(self, user: User) -> Person:
-        """How the engine addresses ``user``."""
-        return Person(user.display_name, user.language or self.default_language)
+    # -- reading -------------------------------------------------------------------------
 
-    async def menu(self, user: User) -> list[MenuItem]:
-        """Unfinished sessions, due check-ins, the entry dialogue, the tracks, later check-ins."""
-        sessions = await self.store.active_sessions(user.id)
-        commitments = await self.store.open_commitments(user.id)
-        return build_menu(self.catalog, self.person(user).lang, sessions, commitments)
+    async def whois(self, visitor: Visitor) -> Reply:
+        """The user as stored (a new visitor is not stored until they do something)."""
+        return await self._read(visitor, lambda c: self._reply(c))
 
-    async def current(self, user: User) -> Session | None:
-        """The user's most recently used unfinished session, if any."""
-        sessions = await self.store.active_sessions(user.id)
-        return sessions[0] if sessions else None
+    async def menu(self, visitor: Visitor) -> Reply:
+        """The menu."""
+        return await self._read(visitor, lambda c: self._reply(c, menu=c.menu()))
 
-    async def open(self, user: User, dialogue_id: str) -> Turn:
-        """Resume the user's unfinished session of ``dialogue_id``, or start a new one."""
-        for session in await self.store.active_sessions(user.id):
-            if session.dialogue_id == dialogue_id:
-                return await self._show(user, session, phrase(self.person(user).lang, "resumed"))
-        return await self.start(user, dialogue_id)
+    async def resume(
+        self, visitor: Visitor, *, update_id: int | None = None, notice: str = "resumed"
+    ) -> Reply:
+        """The current question again (after the phrase ``notice``), or the menu."""
+        return await self._write(
+            visitor, update_id, lambda c: self._turn_or_menu(c, c.resume(notice))
+        )
 
-    async def open_item(self, user: User, item: MenuItem) -> Turn:
-        """Act on a menu choice: resume or start a dialogue, or start a check-in."""
-        if item.commitment_id is None:
-            return await self.open(user, item.dialogue_id)
-        open_ones = {c.id: c for c in await self.store.open_commitments(user.id)}
-        commitment = open_ones.get(item.commitment_id)
-        dialogue = check_in_dialogue(self.catalog)
-        if commitment is None or dialogue is None:
-            raise NoSuchCommitment(f"commitment {item.commitment_id} is not open for this user")
-        inputs = check_in_inputs(self.catalog, commitment, self.person(user).lang)
-        return await self.start(user, dialogue.id, inputs)
-
-    async def start(
-        self, user: User, dialogue_id: str, inputs: Mapping[str, Any] | None = None
-    ) -> Turn:
-        """A new session of ``dialogue_id``, stored before its first question is returned."""
-        turn = self.engine.start(user.id, dialogue_id, self.person(user), inputs)
-        await self._save(turn, expected_step=None)
-        return await self._follow_on(user, turn)
-
-    async def resume(self, user: User) -> Turn | None:
-        """The current question of the user's unfinished session (``None`` if there is none)."""
-        session = await self.current(user)
-        if session is None:
-            return None
-        return await self._show(user, session, phrase(self.person(user).lang, "resumed"))
-
-    async def reply(self, user: User, incoming: Incoming) -> Turn | None:
-        """Answer the current question; ``None`` when the user has no unfinished session."""
-        return await self._step(user, lambda s: self.engine.reply(s, incoming, self.person(user)))
-
-    async def back(self, user: User) -> Turn | None:
-        """Undo the last answer of the current session."""
-        return await self._step(user, lambda s: self.engine.back(s, self.person(user)))
-
-    async def restart(self, user: User) -> Turn | None:
-        """Abandon the current session (kept for history) and start its dialogue afresh."""
-        session = await self.current(user)
-        if session is None or session.id is None:
-            return None
-        await self.store.abandon(session.id)
-        return await self.start(user, session.dialogue_id, self._inputs_of(session))
-
-    async def cancel(self, user: User) -> bool:
-        """Stop the current session (kept as abandoned); False if there was none."""
-        session = await self.current(user)
-        if session is None or session.id is None:
-            return False
-        await self.store.abandon(session.id)
-        return True
-
-    async def set_language(self, user: User, language: str) -> User:
-        """Remember the user's language."""
-        return await self.store.set_language(user.id, language)
-
-    async def export(self, user: User) -> dict[str, Any]:
+    async def export(self, visitor: Visitor) -> Reply:
         """Everything stored about the user (for /mydata)."""
-        return await self.store.export(user.id)
+        return await self._read(
+            visitor, lambda c: self._reply(c, export=c.tx.export(c.user.id) if c.user.id else {})
+        )
 
-    async def forget(self, user: User) -> None:
-        """Erase the user and everything stored about them (for /forget)."""
-        await self.store.forget(user.id)
+    # -- writing -------------------------------------------------------------------------
 
-    # -- internals -------------------------------------------------------------------------
+    async def greet(self, visitor: Visitor, *, update_id: int | None = None) -> Reply:
+        """Welcome (by /start): the language question the first time, else the menu."""
 
-    def _inputs_of(self, session: Session) -> dict[str, Any]:
-        """The values a session was started with, to start its dialogue again."""
-        names = self.catalog.get(session.dialogue_id).model.inputs
-        return {name: session.answers[name] for name in names if name in session.answers}
+        def act(c: Conversation) -> Reply:
+            welcome = phrase(c.lang, "welcome", name=c.user.display_name)
+            if c.user.language is None:
+                return self._reply(c, notice=welcome, ask_language=True)
+            return self._reply(c, notice=welcome, menu=c.menu())
 
-    async def _show(self, user: User, session: Session, notice: str) -> Turn:
-        try:
-            return self.engine.show(session, self.person(user), notice)
-        except ContentChanged:
-            return await self._start_over(user, session)
+        return await self._write(visitor, update_id, act)
 
-    async def _step(self, user: User, act: Callable[[Session], Turn]) -> Turn | None:
-        for attempt in range(3):
-            session = await self.current(user)
-            if session is None:
-                return None
+    async def open(
+        self,
+        visitor: Visitor,
+        dialogue_id: str,
+        commitment_id: int | None = None,
+        *,
+        update_id: int | None = None,
+    ) -> Reply:
+        """Resume or start ``dialogue_id``, or the check-in on ``commitment_id``.
+
+        What is not on the user's menu (an unknown or hidden dialogue, a check-in that is done
+        or not theirs) gets a polite "not available" and the menu.
+        """
+
+        def act(c: Conversation) -> Reply:
             try:
-                turn = act(session)
-            except ContentChanged:
-                return await self._start_over(user, session)
-            if turn.session is session and not turn.saved:
-                return turn  # nothing changed (a re-prompt): nothing to store
-            try:
-                await self._save(turn, expected_step=session.step)
-            except ConcurrentUpdate:
-                log.info(
-                    "session %s changed underneath us (try %d); retrying", session.id, attempt + 1
-                )
-                continue
-            return await self._follow_on(user, turn)
-        raise ConcurrentUpdate("the session kept changing; please try again")
+                return self._turn(c, c.open(dialogue_id, commitment_id))
+            except (UnknownDialogue, NoSuchCommitment):
+                return self._reply(c, notice=phrase(c.lang, "unknown_dialogue"), menu=c.menu())
 
-    async def _save(self, turn: Turn, expected_step: int | None) -> None:
-        writes = [e for e in turn.effects if isinstance(e, NewCommitment | CommitmentOutcome)]
-        await self.store.save(turn.session, turn.saved, expected_step=expected_step, writes=writes)
+        return await self._write(visitor, update_id, act)
 
-    async def _follow_on(self, user: User, turn: Turn) -> Turn:
-        """If the turn ends by starting another dialogue, start it and show both."""
-        targets = [e.dialogue_id for e in turn.effects if isinstance(e, StartDialogue)]
-        if not targets:
-            return turn
-        if targets[0] not in self.catalog.latest:
-            log.warning(
-                "%s asked to start %r, which is not served", turn.session.dialogue_id, targets[0]
+    async def reply(
+        self, visitor: Visitor, incoming: Incoming, *, update_id: int | None = None
+    ) -> Reply:
+        """Answer the current question (the menu when nothing is unfinished)."""
+        return await self._write(
+            visitor, update_id, lambda c: self._turn_or_menu(c, c.reply(incoming))
+        )
+
+    async def back(self, visitor: Visitor, *, update_id: int | None = None) -> Reply:
+        """Undo the last answer of the current session."""
+        return await self._write(visitor, update_id, lambda c: self._turn_or_menu(c, c.back()))
+
+    async def restart(self, visitor: Visitor, *, update_id: int | None = None) -> Reply:
+        """Start the current session's dialogue afresh (the old one is kept as abandoned)."""
+        return await self._write(visitor, update_id, lambda c: self._turn_or_menu(c, c.restart()))
+
+    async def cancel(self, visitor: Visitor, *, update_id: int | None = None) -> Reply:
+        """Stop the current session (kept as abandoned), then the menu."""
+
+        def act(c: Conversation) -> Reply:
+            notice = phrase(c.lang, "cancelled" if c.cancel() else "no_session")
+            return self._reply(c, notice=notice, menu=c.menu())
+
+        return await self._write(visitor, update_id, act)
+
+    async def set_language(
+        self, visitor: Visitor, language: str, *, update_id: int | None = None
+    ) -> Reply:
+        """Remember the user's language, then the menu in it."""
+
+        def act(c: Conversation) -> Reply:
+            chosen = language_or(language, self.default_language)
+            c.tx.set_language(c.user.id, chosen)
+            c = Conversation(self.engine, c.tx, replace(c.user, language=chosen), chosen)
+            return self._reply(c, notice=phrase(chosen, "language_set"), menu=c.menu())
+
+        return await self._write(visitor, update_id, act)
+
+    async def forget(self, visitor: Visitor, *, update_id: int | None = None) -> Reply:
+        """Erase the user and everything stored about them."""
+
+        def act(c: Conversation) -> Reply:
+            c.tx.forget(c.user.id)
+            return self._reply(c, notice=phrase(c.lang, "forgotten"))
+
+        # No update claim: the claim row would outlive the user it was recorded for.
+        return await self._write(visitor, None, act)
+
+    async def mark_unreachable(self, visitor: Visitor) -> None:
+        """Remember that the user blocked the bot (set back when they write again)."""
+
+        def unit(tx: Transaction) -> None:
+            user = tx.find_user(visitor.external_id)
+            if user is not None:
+                tx.set_active(user.id, False)
+
+        await self.store.write(unit)
+
+    async def prune_updates(self, before: datetime) -> int:
+        """Forget processed update ids older than Telegram's redelivery window."""
+        return await self.store.write(lambda tx: tx.prune_updates(before))
+
+    # -- internals -----------------------------------------------------------------------
+
+    async def _write(self, visitor: Visitor, update_id: int | None, act: Act) -> Reply:
+        def unit(tx: Transaction) -> Reply:
+            user = tx.user(visitor.external_id, visitor.name)
+            conversation = Conversation(self.engine, tx, user, self.lang(user))
+            if update_id is not None and not tx.claim_update(update_id):
+                return Reply(user, conversation.lang, duplicate=True)
+            return act(conversation)
+
+        return await self.store.write(unit)
+
+    async def _read(self, visitor: Visitor, act: Act) -> Reply:
+        def unit(tx: Transaction) -> Reply:
+            user = tx.find_user(visitor.external_id) or User(
+                0, visitor.external_id, visitor.name, None
             )
-            return turn
-        following = await self.open(user, targets[0])
-        return replace(
-            following,
-            messages=turn.messages + following.messages,
-            saved=turn.saved + following.saved,
-        )
+            return act(Conversation(self.engine, tx, user, self.lang(user)))
 
-    async def _start_over(self, user: User, session: Session) -> Turn:
-        log.warning(
-            "session %s: its step vanished from %s; starting over", session.id, session.dialogue_id
-        )
-        if session.id is not None:
-            await self.store.abandon(session.id)
-        turn = await self.start(user, session.dialogue_id, self._inputs_of(session))
-        notice = Message(phrase(self.person(user).lang, "content_changed"))
-        return replace(turn, messages=(notice, *turn.messages))
+        return await self.store.read(unit)
+
+    def _reply(self, c: Conversation, **fields: Any) -> Reply:
+        return Reply(c.user, c.lang, **fields)
+
+    def _turn(self, c: Conversation, turn: Turn) -> Reply:
+        if turn.finished:
+            turn = _with_closing(turn, phrase(c.lang, "finished"))
+        return self._reply(c, turn=turn, notice=turn.notice)
+
+    def _turn_or_menu(self, c: Conversation, turn: Turn | None) -> Reply:
+        if turn is None:
+            return self._reply(c, notice=phrase(c.lang, "no_session"), menu=c.menu())
+        return self._turn(c, turn)
+
+
+def _with_closing(turn: Turn, closing: str) -> Turn:
+    """The turn with ``closing`` (plain text) under its last message, not as a message more."""
+    *earlier, last = turn.messages
+    text = f"{last.text}\n\n<i>{html.escape(closing, quote=False)}</i>"
+    return replace(turn, messages=(*earlier, Message(text, last.buttons, last.image)))

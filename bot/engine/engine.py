@@ -15,7 +15,7 @@ from bot.engine.phrases import phrase
 from bot.engine.presenter import Person, context, present
 from bot.engine.turn import Effect, Incoming, Message, Outcome, StartDialogue, Turn
 from bot.errors import ContentChanged, MissingInputs, RenderError, SessionNotActive
-from bot.store.records import CommitmentOutcome, Frame, NewCommitment, SavedAnswer, Session
+from bot.records import CommitmentOutcome, Frame, NewCommitment, SavedAnswer, Session
 
 __all__ = ["Engine", "Person"]
 
@@ -72,9 +72,7 @@ class Engine:
     def show(self, session: Session, person: Person, notice: str | None = None) -> Turn:
         """The current question again (to resume), optionally after a notice."""
         dialogue = self._dialogue_of(session)
-        messages = [Message(notice)] if notice else []
-        messages.append(present(dialogue, session, person))
-        return Turn(tuple(messages), session, "resumed")
+        return Turn((present(dialogue, session, person),), session, "resumed", notice=notice)
 
     def reply(self, session: Session, incoming: Incoming, person: Person) -> Turn:
         """Take the user's answer to the current question, or ask again saying why not."""
@@ -85,7 +83,8 @@ class Engine:
         moved_on = incoming.step is not None and incoming.step != session.step
         other_session = incoming.session_id is not None and incoming.session_id != session.id
         if moved_on or other_session:
-            return self._again(dialogue, session, person, phrase(person.lang, "stale"), "stale")
+            stale = phrase(person.lang, "stale" if incoming.kind == "choice" else "stale_text")
+            return self._again(dialogue, session, person, stale, "stale")
         assert not isinstance(node, SayNode | EndNode), "sessions only rest on questions"
         result = read_answer(node, incoming, person.lang)
         if not isinstance(result, Accepted):
@@ -121,7 +120,7 @@ class Engine:
         notice: str,
         outcome: Outcome,
     ) -> Turn:
-        return Turn((Message(notice), present(dialogue, session, person)), session, outcome)
+        return Turn((present(dialogue, session, person),), session, outcome, notice=notice)
 
     def _accept(
         self,

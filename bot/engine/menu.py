@@ -9,7 +9,7 @@ from typing import Any
 from bot.dialogue.catalog import Catalog
 from bot.dialogue.compiled import CompiledDialogue
 from bot.errors import UnknownDialogue
-from bot.store.records import CommitmentRecord, Session
+from bot.records import CommitmentRecord, Session
 
 
 @dataclass(frozen=True)
@@ -23,11 +23,6 @@ class MenuItem:
     commitment_id: int | None = None
     due: bool = False
     entry: bool = False
-
-
-def as_utc(moment: datetime) -> datetime:
-    """``moment`` as an aware UTC time (SQLite hands back naive ones)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def check_in_dialogue(catalog: Catalog) -> CompiledDialogue | None:
@@ -69,7 +64,7 @@ def _check_ins(catalog: Catalog, lang: str, commitments: list[CommitmentRecord])
             f"{title}: {c.text}",
             description,
             commitment_id=c.id,
-            due=as_utc(c.due_at) <= now,
+            due=c.due_at <= now,
         )
         for c in commitments
     ]
@@ -84,6 +79,6 @@ def check_in_inputs(catalog: Catalog, commitment: CommitmentRecord, lang: str) -
     return {
         "commitment": commitment.text,
         "commitment_id": commitment.id,
-        "days_ago": (datetime.now(UTC) - as_utc(commitment.created_at)).days,
+        "days_ago": (datetime.now(UTC) - commitment.created_at).days,
         "track_title": track,
     }

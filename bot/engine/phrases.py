@@ -19,6 +19,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "scale": "Kies een getal van 1 tot en met 5.",
         "scale_ends": "1 = {low} · 5 = {high}",
         "stale": "Die knop hoort bij een eerdere vraag. We zijn hier gebleven:",
+        "stale_text": "Dat antwoord was voor een eerdere vraag, en die is intussen al beantwoord (misschien in een ander venster). Er is niets veranderd. We zijn hier gebleven:",
         "nothing_to_undo": "Dit is de eerste vraag; er is niets om terug te draaien.",
         "back": "Oké, we gaan een stap terug.",
         "resumed": "Welkom terug! We gaan verder waar je was gebleven.",
@@ -47,7 +48,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "mydata": "Hier zijn al je gegevens.",
         "chosen": "Jouw keuze",
         "unknown_button": "Die knop kan ik niet verwerken. Hier is waar we gebleven waren.",
-        "error": "Sorry, er ging iets mis aan mijn kant. Je antwoorden zijn veilig bewaard; probeer het zo nog eens of stuur /continue.",
+        "error": "Sorry, er ging iets mis aan mijn kant, dus je laatste bericht is niet verwerkt. Je eerdere antwoorden zijn bewaard. Stuur het zo nog eens, of stuur /continue.",
+        "not_saved": "Sorry, ik kon je laatste antwoord nu niet opslaan (de database is even niet bereikbaar). Het is dus NIET bewaard: stuur het over een minuutje nog eens. Je eerdere antwoorden zijn veilig.",
+        "resent": "Mijn vorige bericht is misschien niet aangekomen. Je antwoord daarvoor is bewaard; hier gaan we verder:",
     },
     "en": {
         "empty": "I haven't seen an answer yet. Type your answer and send it.",
@@ -63,6 +66,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "scale": "Please choose a number from 1 to 5.",
         "scale_ends": "1 = {low} · 5 = {high}",
         "stale": "That button belongs to an earlier question. This is where we are:",
+        "stale_text": "That answer was for an earlier question, which has been answered meanwhile (perhaps in another window). Nothing was changed. This is where we are:",
         "nothing_to_undo": "This is the first question; there is nothing to undo.",
         "back": "Okay, let's go one step back.",
         "resumed": "Welcome back! Let's continue where you left off.",
@@ -91,7 +95,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "mydata": "Here is all your data.",
         "chosen": "Your choice",
         "unknown_button": "I can't process that button. Here's where we were.",
-        "error": "Sorry, something went wrong on my side. Your answers are safely stored; please try again in a moment or send /continue.",
+        "error": "Sorry, something went wrong on my side, so your last message was not processed. Your earlier answers are saved. Please send it again in a moment, or send /continue.",
+        "not_saved": "Sorry, I couldn't save your last answer just now (the database is unavailable). It was NOT saved: please send it again in a minute. Your earlier answers are safe.",
+        "resent": "My previous message may not have reached you. Your answer before it is saved; here's where we are:",
     },
 }
 

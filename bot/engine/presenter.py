@@ -8,10 +8,10 @@ from typing import Any
 
 from bot.dialogue.compiled import CompiledDialogue
 from bot.dialogue.model import ChoiceNode, LadderChart, ScaleNode
-from bot.engine.charts import ladder_chart
 from bot.engine.phrases import phrase
-from bot.engine.turn import Button, Image, Message
-from bot.store.records import Session
+from bot.engine.turn import Button, Chart, Message
+from bot.errors import RenderError
+from bot.records import Session
 
 
 @dataclass(frozen=True)
@@ -39,18 +39,22 @@ def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Mes
     if isinstance(node, ScaleNode):
         if node.low is not None and node.high is not None:
             low, high = node.low.get(person.lang), node.high.get(person.lang)
-            text += f"\n<i>{html.escape(phrase(person.lang, 'scale_ends', low=low, high=high))}</i>"
+            ends = phrase(person.lang, "scale_ends", low=low, high=high)
+            text += f"\n<i>{html.escape(ends, quote=False)}</i>"
         return Message(text, tuple(Button(str(i), str(i)) for i in range(1, 6)), image)
     return Message(text, image=image)
 
 
 def _chart(
     dialogue: CompiledDialogue, node_id: str, chart: LadderChart, lang: str, names: dict[str, Any]
-) -> Image:
-    rows = [
-        (ladder.label.get(lang), int(dialogue.evaluate(node_id, f"chart.{index}", names)))
-        for index, ladder in enumerate(chart.ladders)
-    ]
-    title = chart.title.get(lang)
-    png = ladder_chart(title, chart.levels.get(lang), rows)
-    return Image(png, f"{dialogue.id}-{node_id}.png", title)
+) -> Chart:
+    levels = tuple(chart.levels.get(lang))
+    rows = []
+    for index, ladder in enumerate(chart.ladders):
+        level = dialogue.evaluate(node_id, f"chart.{index}", names)
+        if not isinstance(level, int | float) or not 1 <= level <= len(levels):
+            raise RenderError(
+                f"{dialogue.file}: chart level {level!r} at {node_id!r} is not 1-{len(levels)}"
+            )
+        rows.append((ladder.label.get(lang), int(level)))
+    return Chart(chart.title.get(lang), levels, tuple(rows), f"{dialogue.id}-{node_id}.png")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.store.records import CommitmentOutcome, NewCommitment, SavedAnswer, Session
+from bot.records import CommitmentOutcome, NewCommitment, SavedAnswer, Session
 
 IncomingKind = Literal["text", "choice", "unsupported"]
 
@@ -16,13 +16,13 @@ class Incoming:
 
     kind: IncomingKind
     value: str = ""
-    step: int | None = None  # the session step a pressed button belongs to, when known
-    session_id: int | None = None  # the session a pressed button belongs to, when known
+    step: int | None = None  # the session step the answer belongs to, when known
+    session_id: int | None = None  # the session the answer belongs to, when known
 
     @classmethod
-    def text(cls, value: str) -> Incoming:
-        """Typed text."""
-        return cls("text", value)
+    def text(cls, value: str, step: int | None = None, session_id: int | None = None) -> Incoming:
+        """Typed text (and, if the channel knows it, the question it answers)."""
+        return cls("text", value, step, session_id)
 
     @classmethod
     def choice(cls, value: str, step: int | None = None, session_id: int | None = None) -> Incoming:
@@ -44,12 +44,24 @@ class Button:
 
 
 @dataclass(frozen=True)
-class Image:
-    """An image to show, as PNG bytes."""
+class Chart:
+    """A ladder chart to show: the data only, drawn by the channel off the hot path."""
 
-    png: bytes
+    title: str
+    levels: tuple[str, ...]
+    ladders: tuple[tuple[str, int], ...]  # (label, level reached, 1 = lowest)
     filename: str
-    caption: str = ""
+
+    @property
+    def caption(self) -> str:
+        """What to say under the picture."""
+        return self.title
+
+    def png(self) -> bytes:
+        """The chart as a PNG (takes tens of milliseconds: call it in a worker thread)."""
+        from bot.engine.charts import ladder_chart
+
+        return ladder_chart(self.title, self.levels, self.ladders)
 
 
 @dataclass(frozen=True)
@@ -58,7 +70,7 @@ class Message:
 
     text: str
     buttons: tuple[Button, ...] = ()
-    image: Image | None = None
+    image: Chart | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,7 @@ class Turn:
     saved: tuple[SavedAnswer, ...] = field(default=())
     visited: tuple[str, ...] = field(default=())  # nodes entered during this turn, in order
     effects: tuple[Effect, ...] = field(default=())
+    notice: str | None = None  # plain text to show first: why an answer was not taken, ...
 
     @property
     def finished(self) -> bool:

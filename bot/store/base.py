@@ -1,29 +1,49 @@
-"""The storage interface the rest of Coachbot talks to (implementations live beside it)."""
+"""The storage interface the rest of Coachbot talks to (implementations live beside it).
+
+One update is one *unit*: a plain function that reads what the update needs and saves what the
+step changed through a ``Transaction``. The store runs the unit in one database transaction and
+returns its result only after the commit, so nothing is ever shown that is not stored.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
-from bot.store.records import CommitmentRecord, CommitmentWrite, SavedAnswer, Session, User
+from bot.records import CommitmentRecord, CommitmentWrite, SavedAnswer, Session, User
+
+T = TypeVar("T")
 
 
-class Store(Protocol):
-    """Durable users and sessions. Every write is committed before the method returns."""
+class Transaction(Protocol):
+    """What a unit can do inside its one transaction (plain, synchronous calls)."""
 
-    async def user(self, external_id: str, display_name: str) -> User:
-        """The user with ``external_id``, created on first sight."""
+    def user(self, external_id: str, display_name: str) -> User:
+        """The user, created on first sight; held (locked) until the transaction ends."""
         ...
 
-    async def set_language(self, user_id: int, language: str) -> User:
+    def find_user(self, external_id: str) -> User | None:
+        """The user if known, without creating or locking anything."""
+        ...
+
+    def claim_update(self, update_id: int) -> bool:
+        """True the first time ``update_id`` is claimed, False for a redelivery."""
+        ...
+
+    def set_language(self, user_id: int, language: str) -> None:
         """Remember the user's language."""
         ...
 
-    async def active_sessions(self, user_id: int) -> list[Session]:
+    def set_active(self, user_id: int, active: bool) -> None:
+        """Mark whether the user can be reached (False once they blocked the bot)."""
+        ...
+
+    def active_sessions(self, user_id: int) -> list[Session]:
         """The user's unfinished sessions, most recently used first."""
         ...
 
-    async def save(
+    def save(
         self,
         session: Session,
         saved: Sequence[SavedAnswer],
@@ -31,38 +51,53 @@ class Store(Protocol):
         expected_step: int | None,
         writes: Sequence[CommitmentWrite] = (),
     ) -> Session:
-        """Store the session, its answers and commitment writes in one transaction.
+        """Store the session, its answers and commitment writes.
 
         ``expected_step`` is the step the session had when it was read (``None`` for a new
-        session); if the stored step differs, another process got there first and
-        ``ConcurrentUpdate`` is raised with nothing written.
+        session); if the stored step differs, ``ConcurrentUpdate`` is raised.
         """
         ...
 
-    async def open_commitments(self, user_id: int) -> list[CommitmentRecord]:
-        """The user's commitments not yet checked in on, soonest due first."""
-        ...
-
-    async def claim_update(self, update_id: int) -> bool:
-        """True the first time ``update_id`` is claimed, False for a redelivery."""
-        ...
-
-    async def set_active(self, user_id: int, active: bool) -> None:
-        """Mark whether the user can be reached (False once they blocked the bot)."""
-        ...
-
-    async def export(self, user_id: int) -> dict[str, Any]:
-        """Everything stored about the user, as JSON-ready data."""
-        ...
-
-    async def forget(self, user_id: int) -> None:
-        """Delete the user and everything stored about them."""
-        ...
-
-    async def abandon(self, session_id: int) -> None:
+    def abandon(self, session_id: int) -> None:
         """Mark a session abandoned (kept for history and analytics)."""
         ...
 
+    def open_commitments(self, user_id: int) -> list[CommitmentRecord]:
+        """The user's commitments not yet checked in on, soonest due first."""
+        ...
+
+    def export(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about the user, as JSON-ready data."""
+        ...
+
+    def forget(self, user_id: int) -> None:
+        """Delete the user and everything stored about them."""
+        ...
+
+    def prune_updates(self, before: datetime) -> int:
+        """Forget processed update ids recorded before ``before``; return how many."""
+        ...
+
+
+Unit = Callable[[Transaction], T]
+
+
+class Store(Protocol):
+    """Runs units: each in one transaction, committed before its result is returned.
+
+    A unit may run more than once (after a busy database or a concurrent change), so it must
+    do nothing but compute and call its ``Transaction``. When the database cannot take the
+    unit within the store's bound, ``StoreUnavailable`` is raised and nothing was written.
+    """
+
+    async def write(self, unit: Unit[T]) -> T:
+        """Run ``unit`` in a write transaction and commit it."""
+        ...
+
+    async def read(self, unit: Unit[T]) -> T:
+        """Run ``unit`` in a read-only transaction (never waits for writers)."""
+        ...
+
     async def close(self) -> None:
-        """Release connections."""
+        """Finish queued work and release connections."""
         ...

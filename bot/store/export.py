@@ -5,33 +5,30 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, select
 
-from bot.store.tables import AnswerRow, CommitmentRow, SessionRow, UserRow
+from bot.store.tables import answers, commitments, sessions, users
 
 
 def _time(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-async def export_user(db: AsyncSession, user_id: int) -> dict[str, Any]:
+def export_user(db: Connection, user_id: int) -> dict[str, Any]:
     """Profile, sessions with their answer log, and commitments of one user."""
-    user = await db.get_one(UserRow, user_id)
-    sessions = list(
-        await db.scalars(
-            select(SessionRow).where(SessionRow.user_id == user_id).order_by(SessionRow.id)
-        )
-    )
-    ids = [s.id for s in sessions]
-    answers = list(
-        await db.scalars(
-            select(AnswerRow).where(AnswerRow.session_id.in_(ids)).order_by(AnswerRow.id)
-        )
-    )
-    commitments = await db.scalars(
-        select(CommitmentRow).where(CommitmentRow.user_id == user_id).order_by(CommitmentRow.id)
-    )
+    user = db.execute(select(users).where(users.c.id == user_id)).one()
+    stored = db.execute(
+        select(sessions).where(sessions.c.user_id == user_id).order_by(sessions.c.id)
+    ).all()
+    logged = db.execute(
+        select(answers)
+        .join(sessions, answers.c.session_id == sessions.c.id)
+        .where(sessions.c.user_id == user_id)
+        .order_by(answers.c.id)
+    ).all()
+    promised = db.execute(
+        select(commitments).where(commitments.c.user_id == user_id).order_by(commitments.c.id)
+    ).all()
     return {
         "profile": {
             "name": user.display_name,
@@ -48,11 +45,11 @@ async def export_user(db: AsyncSession, user_id: int) -> dict[str, Any]:
                 "answers": s.answers,
                 "answer_log": [
                     {"step": a.node, "key": a.key, "value": a.value, "at": _time(a.created_at)}
-                    for a in answers
+                    for a in logged
                     if a.session_id == s.id
                 ],
             }
-            for s in sessions
+            for s in stored
         ],
         "commitments": [
             {
@@ -60,8 +57,9 @@ async def export_user(db: AsyncSession, user_id: int) -> dict[str, Any]:
                 "status": c.status,
                 "created_at": _time(c.created_at),
                 "due_at": _time(c.due_at),
+                "checked_at": _time(c.checked_at),
                 "outcome": c.outcome,
             }
-            for c in commitments
+            for c in promised
         ],
     }

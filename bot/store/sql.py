@@ -1,19 +1,17 @@
-"""The SQLAlchemy implementation of ``Store`` (SQLite by default; dialect-neutral)."""
+"""The ``Transaction`` on a SQLAlchemy connection: prepared Core statements, no ORM objects."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import Connection, Insert, Row, bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.errors import ConcurrentUpdate
-from bot.store.database import create_engine, migrate
-from bot.store.export import export_user
-from bot.store.records import (
+from bot.records import (
     CommitmentRecord,
     CommitmentWrite,
     Frame,
@@ -22,66 +20,107 @@ from bot.store.records import (
     Session,
     User,
 )
+from bot.store.export import export_user
 from bot.store.tables import (
-    AnswerRow,
-    CommitmentRow,
-    ProcessedUpdate,
-    SessionRow,
-    UserRow,
+    answers,
+    commitments,
+    processed_updates,
+    sessions,
+    users,
     utcnow,
 )
 
+_USER = select(
+    users.c.id, users.c.external_id, users.c.display_name, users.c.language, users.c.active
+)
+_FIND_USER = _USER.where(users.c.external_id == bindparam("external_id"))
+# FOR UPDATE holds the user's row until the commit, so two instances of the bot never work on
+# one user's updates at once (SQLite has a single writer and leaves the clause out).
+_LOCK_USER = _FIND_USER.with_for_update()
+_ACTIVE_SESSIONS = (
+    select(sessions)
+    .where(sessions.c.user_id == bindparam("user_id"), sessions.c.status == "active")
+    .order_by(sessions.c.updated_at.desc(), sessions.c.id.desc())
+)
+_OPEN_COMMITMENTS = (
+    select(commitments)
+    .where(commitments.c.user_id == bindparam("user_id"), commitments.c.status == "open")
+    .order_by(commitments.c.due_at, commitments.c.id)
+)
+_NEW_SESSION = sessions.insert().returning(sessions.c.id)
+# Keys of the parameters that name columns become the SET clause; the WHERE binds have
+# names of their own.
+_MOVE_SESSION = update(sessions).where(
+    sessions.c.id == bindparam("session_id"), sessions.c.step == bindparam("expected")
+)
+_LOG_ANSWERS = answers.insert()
+_SET_USER = update(users).where(users.c.id == bindparam("user_id"))  # SET from the keys
 
-class SqlStore:
-    """Users, sessions and the answer log in a relational database."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+@cache
+def _dialect_statements(dialect: str) -> tuple[Insert, Insert]:
+    """(create a user, claim an update): inserts that do nothing when the row exists."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    new_user = insert(users).on_conflict_do_nothing(index_elements=[users.c.external_id])
+    claim = insert(processed_updates).on_conflict_do_nothing(
+        index_elements=[processed_updates.c.update_id]
+    )
+    return new_user, claim
 
-    @classmethod
-    async def open(cls, url: str) -> SqlStore:
-        """Connect to ``url`` and bring its schema up to date."""
-        engine = create_engine(url)
-        await migrate(engine)
-        return cls(engine)
 
-    async def close(self) -> None:
-        """Release connections."""
-        await self.engine.dispose()
+class SqlTransaction:
+    """One open transaction on ``connection``; the store begins and ends it."""
 
-    async def user(self, external_id: str, display_name: str) -> User:
-        """The user with ``external_id``, created on first sight."""
-        async with self._sessions.begin() as db:
-            row = await db.scalar(select(UserRow).where(UserRow.external_id == external_id))
-            if row is None:
-                row = UserRow(external_id=external_id, display_name=display_name)
-                db.add(row)
-                try:
-                    await db.flush()
-                except IntegrityError:  # created by another process a moment ago
-                    await db.rollback()
-                    return await self.user(external_id, display_name)
-            return _user(row)
+    def __init__(self, connection: Connection) -> None:
+        self.db = connection
+        self._new_user, self._claim = _dialect_statements(connection.dialect.name)
 
-    async def set_language(self, user_id: int, language: str) -> User:
-        """Remember the user's language."""
-        async with self._sessions.begin() as db:
-            row = await db.get_one(UserRow, user_id)
-            row.language = language
-            return _user(row)
-
-    async def active_sessions(self, user_id: int) -> list[Session]:
-        """The user's unfinished sessions, most recently used first."""
-        async with self._sessions() as db:
-            rows = await db.scalars(
-                select(SessionRow)
-                .where(SessionRow.user_id == user_id, SessionRow.status == "active")
-                .order_by(SessionRow.updated_at.desc(), SessionRow.id.desc())
+    def user(self, external_id: str, display_name: str) -> User:
+        """The user, created on first sight; locked until the transaction ends."""
+        row = self.db.execute(_LOCK_USER, {"external_id": external_id}).first()
+        if row is None:
+            now = utcnow()
+            self.db.execute(
+                self._new_user,
+                {
+                    "external_id": external_id,
+                    "display_name": display_name[:200],
+                    "created_at": now,
+                    "updated_at": now,
+                },
             )
-            return [_session(row) for row in rows]
+            row = self.db.execute(_LOCK_USER, {"external_id": external_id}).one()
+        user = _user(row)
+        if not user.active:  # they came back after blocking the bot
+            self.set_active(user.id, True)
+            user = User(user.id, user.external_id, user.display_name, user.language, True)
+        return user
 
-    async def save(
+    def find_user(self, external_id: str) -> User | None:
+        """The user if known, without creating or locking anything."""
+        row = self.db.execute(_FIND_USER, {"external_id": external_id}).first()
+        return _user(row) if row is not None else None
+
+    def claim_update(self, update_id: int) -> bool:
+        """True the first time ``update_id`` is claimed, False for a redelivery."""
+        result = self.db.execute(self._claim, {"update_id": update_id, "created_at": utcnow()})
+        return bool(result.rowcount == 1)
+
+    def set_language(self, user_id: int, language: str) -> None:
+        """Remember the user's language."""
+        self.db.execute(
+            _SET_USER, {"user_id": user_id, "language": language, "updated_at": utcnow()}
+        )
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        """Mark whether the user can be reached."""
+        self.db.execute(_SET_USER, {"user_id": user_id, "active": active, "updated_at": utcnow()})
+
+    def active_sessions(self, user_id: int) -> list[Session]:
+        """The user's unfinished sessions, most recently used first."""
+        return [_session(row) for row in self.db.execute(_ACTIVE_SESSIONS, {"user_id": user_id})]
+
+    def save(
         self,
         session: Session,
         saved: Sequence[SavedAnswer],
@@ -89,128 +128,98 @@ class SqlStore:
         expected_step: int | None,
         writes: Sequence[CommitmentWrite] = (),
     ) -> Session:
-        """Store the session, its answers and commitment writes in one transaction."""
+        """Store the session, its answers and commitment writes."""
         now = utcnow()
-        async with self._sessions.begin() as db:
-            if session.id is None:
-                row = SessionRow(user_id=session.user_id, started_at=now, **_columns(session, now))
-                db.add(row)
-                await db.flush()
-                session_id = row.id
-            else:
-                result = await db.execute(
-                    update(SessionRow)
-                    .where(SessionRow.id == session.id, SessionRow.step == expected_step)
-                    .values(**_columns(session, now))
-                )
-                if result.rowcount != 1:  # type: ignore[attr-defined]
-                    raise ConcurrentUpdate(
-                        f"session {session.id} changed since step {expected_step}"
-                    )
-                session_id = session.id
-            db.add_all(
-                AnswerRow(
-                    session_id=session_id, node=a.node, key=a.key, value=a.value, created_at=now
-                )
-                for a in saved
+        values = _columns(session, now)
+        if session.id is None:
+            values |= {"user_id": session.user_id, "started_at": now}
+            session.id = self.db.execute(_NEW_SESSION, values).scalar_one()
+            session.started_at = now
+        else:
+            moved = self.db.execute(
+                _MOVE_SESSION, {**values, "session_id": session.id, "expected": expected_step}
             )
-            for write in writes:
-                await _apply(db, write, session, session_id, now)
-        session.id = session_id
+            if moved.rowcount != 1:
+                raise ConcurrentUpdate(f"session {session.id} changed since step {expected_step}")
+        if saved:
+            self.db.execute(
+                _LOG_ANSWERS,
+                [
+                    {
+                        "session_id": session.id,
+                        "node": a.node,
+                        "key": a.key,
+                        "value": a.value,
+                        "created_at": now,
+                    }
+                    for a in saved
+                ],
+            )
+        for write in writes:
+            self._apply(write, session, now)
         session.updated_at = now
         return session
 
-    async def open_commitments(self, user_id: int) -> list[CommitmentRecord]:
-        """The user's commitments not yet checked in on, soonest due first."""
-        async with self._sessions() as db:
-            rows = await db.scalars(
-                select(CommitmentRow)
-                .where(CommitmentRow.user_id == user_id, CommitmentRow.status == "open")
-                .order_by(CommitmentRow.due_at, CommitmentRow.id)
-            )
-            return [_commitment(row) for row in rows]
-
-    async def claim_update(self, update_id: int) -> bool:
-        """True the first time ``update_id`` is claimed, False for a redelivery."""
-        try:
-            async with self._sessions.begin() as db:
-                db.add(ProcessedUpdate(update_id=update_id))
-        except IntegrityError:
-            return False
-        return True
-
-    async def set_active(self, user_id: int, active: bool) -> None:
-        """Mark whether the user can be reached (False once they blocked the bot)."""
-        async with self._sessions.begin() as db:
-            await db.execute(update(UserRow).where(UserRow.id == user_id).values(active=active))
-
-    async def export(self, user_id: int) -> dict[str, Any]:
-        """Everything stored about the user, as JSON-ready data."""
-        async with self._sessions() as db:
-            return await export_user(db, user_id)
-
-    async def forget(self, user_id: int) -> None:
-        """Delete the user and, by cascade, every session, answer and commitment of theirs."""
-        async with self._sessions.begin() as db:
-            await db.execute(delete(UserRow).where(UserRow.id == user_id))
-
-    async def abandon(self, session_id: int) -> None:
+    def abandon(self, session_id: int) -> None:
         """Mark a session abandoned (kept for history and analytics)."""
-        async with self._sessions.begin() as db:
-            await db.execute(
-                update(SessionRow)
-                .where(SessionRow.id == session_id)
-                .values(status="abandoned", updated_at=utcnow())
+        self.db.execute(
+            update(sessions)
+            .where(sessions.c.id == session_id, sessions.c.status == "active")
+            .values(status="abandoned", updated_at=utcnow())
+        )
+
+    def open_commitments(self, user_id: int) -> list[CommitmentRecord]:
+        """The user's commitments not yet checked in on, soonest due first."""
+        rows = self.db.execute(_OPEN_COMMITMENTS, {"user_id": user_id})
+        return [_commitment(row) for row in rows]
+
+    def export(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about the user, as JSON-ready data."""
+        return export_user(self.db, user_id)
+
+    def forget(self, user_id: int) -> None:
+        """Delete the user and, by cascade, every session, answer and commitment of theirs."""
+        self.db.execute(delete(users).where(users.c.id == user_id))
+
+    def prune_updates(self, before: datetime) -> int:
+        """Forget processed update ids recorded before ``before``."""
+        result = self.db.execute(
+            delete(processed_updates).where(processed_updates.c.created_at < before)
+        )
+        return int(result.rowcount)
+
+    def _apply(self, write: CommitmentWrite, session: Session, now: datetime) -> None:
+        if isinstance(write, NewCommitment):
+            self.db.execute(
+                commitments.insert().values(
+                    user_id=session.user_id,
+                    session_id=session.id,
+                    dialogue_id=session.dialogue_id,
+                    text=write.text,
+                    status="open",
+                    created_at=now,
+                    due_at=now + timedelta(days=write.follow_up_days),
+                )
             )
-
-
-async def _apply(
-    db: AsyncSession, write: CommitmentWrite, session: Session, session_id: int, now: datetime
-) -> None:
-    if isinstance(write, NewCommitment):
-        due = now + timedelta(days=write.follow_up_days)
-        db.add(
-            CommitmentRow(
-                user_id=session.user_id,
-                session_id=session_id,
-                dialogue_id=session.dialogue_id,
-                text=write.text,
-                created_at=now,
-                due_at=due,
+            return
+        # Only the user's own open commitment can be closed, whatever the session says.
+        self.db.execute(
+            update(commitments)
+            .where(
+                commitments.c.id == write.commitment_id,
+                commitments.c.user_id == session.user_id,
+                commitments.c.status == "open",
+            )
+            .values(
+                status="done",
+                outcome=write.outcome[:200],
+                checked_at=now,
+                checkin_session_id=session.id,
             )
         )
-        return
-    # Only the user's own open commitment can be closed, whatever the session says.
-    await db.execute(
-        update(CommitmentRow)
-        .where(
-            CommitmentRow.id == write.commitment_id,
-            CommitmentRow.user_id == session.user_id,
-            CommitmentRow.status == "open",
-        )
-        .values(
-            status="done",
-            outcome=write.outcome[:200],
-            checked_at=now,
-            checkin_session_id=session_id,
-        )
-    )
 
 
-def _commitment(row: CommitmentRow) -> CommitmentRecord:
-    return CommitmentRecord(
-        row.id,
-        row.user_id,
-        row.dialogue_id,
-        row.text,
-        row.status,
-        row.created_at,
-        row.due_at,
-        row.outcome,
-    )
-
-
-def _columns(session: Session, now: object) -> dict[str, object]:
+def _columns(session: Session, now: datetime) -> dict[str, Any]:
     return {
         "dialogue_id": session.dialogue_id,
         "content_version": session.version,
@@ -224,11 +233,11 @@ def _columns(session: Session, now: object) -> dict[str, object]:
     }
 
 
-def _user(row: UserRow) -> User:
-    return User(row.id, row.external_id, row.display_name, row.language)
+def _user(row: Any) -> User:
+    return User(row.id, row.external_id, row.display_name, row.language, bool(row.active))
 
 
-def _session(row: SessionRow) -> Session:
+def _session(row: Row[Any]) -> Session:
     return Session(
         user_id=row.user_id,
         dialogue_id=row.dialogue_id,
@@ -236,9 +245,22 @@ def _session(row: SessionRow) -> Session:
         node=row.node,
         answers=dict(row.answers),
         history=[Frame.from_json(f) for f in row.history],
-        status=row.status,  # type: ignore[arg-type]
+        status=row.status,
         step=row.step,
         id=row.id,
         started_at=row.started_at,
         updated_at=row.updated_at,
+    )
+
+
+def _commitment(row: Row[Any]) -> CommitmentRecord:
+    return CommitmentRecord(
+        row.id,
+        row.user_id,
+        row.dialogue_id,
+        row.text,
+        row.status,
+        row.created_at,
+        row.due_at,
+        row.outcome,
     )

@@ -1,12 +1,25 @@
-"""The database schema (SQLAlchemy 2 declarative); Alembic migrations create and upgrade it."""
+"""The database schema as SQLAlchemy Core tables; Alembic migrations create and upgrade it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, true
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    true,
+)
 
 
 def utcnow() -> datetime:
@@ -14,88 +27,102 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Base(DeclarativeBase):
-    """Base of every table."""
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in time, always handed back as an aware UTC datetime.
+
+    SQLite keeps no time zone and returns naive values; normalising here means no other
+    layer ever compares a naive time with an aware one.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store UTC."""
+        return None if value is None else _utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Read back as aware UTC."""
+        return None if value is None else _utc(value)
 
 
-class UserRow(Base):
-    """Someone who talks to the coach; ``external_id`` says on which channel."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    external_id: Mapped[str] = mapped_column(String(100), unique=True)
-    display_name: Mapped[str] = mapped_column(String(200))
-    language: Mapped[str | None] = mapped_column(String(8))
-    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class SessionRow(Base):
-    """One user's run through one dialogue: where they are and what they answered."""
+metadata = MetaData()
 
-    __tablename__ = "sessions"
-    __table_args__ = (Index("ix_sessions_user_status", "user_id", "status"),)
+# AUTOINCREMENT on SQLite: an id is never handed out twice, so nobody inherits the id (and
+# with it a stale button or a log line) of someone who used /forget.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("external_id", String(100), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("language", String(8)),
+    Column("active", Boolean, nullable=False, default=True, server_default=true()),
+    Column("created_at", UtcDateTime, nullable=False, default=utcnow),
+    Column("updated_at", UtcDateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    sqlite_autoincrement=True,
+)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    dialogue_id: Mapped[str] = mapped_column(String(40))
-    content_version: Mapped[str] = mapped_column(String(64))
-    node: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(16), default="active")
-    step: Mapped[int] = mapped_column(Integer, default=0)
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    history: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("dialogue_id", String(40), nullable=False),
+    Column("content_version", String(64), nullable=False),
+    Column("node", String(40), nullable=False),
+    Column("status", String(16), nullable=False, default="active"),
+    Column("step", Integer, nullable=False, default=0),
+    Column("answers", JSON, nullable=False, default=dict),
+    Column("history", JSON, nullable=False, default=list),
+    Column("started_at", UtcDateTime, nullable=False, default=utcnow),
+    Column("updated_at", UtcDateTime, nullable=False, default=utcnow),
+    Column("completed_at", UtcDateTime),
+    Index("ix_sessions_user_status", "user_id", "status"),
+    sqlite_autoincrement=True,
+)
 
+# Append-only log of every answer and computed value, for analytics.
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("node", String(40), nullable=False),
+    Column("key", String(40), nullable=False),
+    Column("value", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, default=utcnow),
+)
 
-class AnswerRow(Base):
-    """Append-only log of every answer and computed value, for analytics."""
+# What a user committed to at the end of a track, and how the check-in went.
+commitments = Table(
+    "commitments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("dialogue_id", String(40), nullable=False),
+    Column("text", String(3000), nullable=False),
+    Column("status", String(16), nullable=False, default="open"),
+    Column("created_at", UtcDateTime, nullable=False, default=utcnow),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("outcome", String(200)),
+    Column("checked_at", UtcDateTime),
+    Column("checkin_session_id", ForeignKey("sessions.id", ondelete="SET NULL")),
+    Index("ix_commitments_user_status", "user_id", "status"),
+    sqlite_autoincrement=True,
+)
 
-    __tablename__ = "answers"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
-    )
-    node: Mapped[str] = mapped_column(String(40))
-    key: Mapped[str] = mapped_column(String(40))
-    value: Mapped[Any] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class CommitmentRow(Base):
-    """What a user committed to at the end of a track, and how the check-in went."""
-
-    __tablename__ = "commitments"
-    __table_args__ = (Index("ix_commitments_user_status", "user_id", "status"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
-    dialogue_id: Mapped[str] = mapped_column(String(40))
-    text: Mapped[str] = mapped_column(String(3000))
-    status: Mapped[str] = mapped_column(String(16), default="open")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    outcome: Mapped[str | None] = mapped_column(String(200))
-    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    checkin_session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sessions.id", ondelete="SET NULL")
-    )
-
-
-class ProcessedUpdate(Base):
-    """Telegram update ids already handled, so a redelivered update is handled once."""
-
-    __tablename__ = "processed_updates"
-
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
+# Telegram update ids already handled, so a redelivered update is handled once. Written in
+# the same transaction as the update's effect; rows older than Telegram's redelivery window
+# are pruned.
+processed_updates = Table(
+    "processed_updates",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("created_at", UtcDateTime, nullable=False, default=utcnow, index=True),
+)

@@ -11,7 +11,7 @@ from bot.dialogue.graph import successors
 from bot.dialogue.model import LocalText
 from bot.engine.engine import Engine
 from bot.engine.turn import StartDialogue
-from bot.store.records import NewCommitment
+from bot.records import NewCommitment
 from tests.conftest import DIALOGUES, FIXTURES, PROMPTS
 from tests.content.walker import MAX_STATES, explore, graph_edges
 

@@ -16,7 +16,7 @@ from bot.dialogue.model import ChoiceNode, NumberNode, ScaleNode, TextNode
 from bot.engine.engine import Engine, Person
 from bot.engine.inputs import format_number
 from bot.engine.turn import Incoming, Turn
-from bot.store.records import Session
+from bot.records import Session
 
 SAMPLE_TEXT = "Mijn <b>klant</b> & ik </code> "
 MAX_STATES = 20_000
@@ -124,7 +124,7 @@ def _try(
 ) -> None:
     turn = engine.reply(session, incoming, person)
     if turn.outcome not in {"accepted", "completed"}:
-        found.refused.append((session.node, incoming, turn.messages[0].text))
+        found.refused.append((session.node, incoming, turn.notice or ""))
         return
     tips = [m.text for m in turn.messages[: -1 if turn.finished else None]]
     found.quoted |= incoming.kind == "text" and any(

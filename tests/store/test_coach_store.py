@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import asyncio
 
-import pytest
-
-from bot.engine.coach import Coach
+from bot.engine.coach import Coach, Reply, Visitor
 from bot.engine.engine import Engine
-from bot.engine.turn import Incoming
-from bot.errors import ConcurrentUpdate
-from bot.store.sql import SqlStore
+from bot.engine.turn import Incoming, Turn
+from bot.records import Session
+from bot.store import Store, open_store
 from tests.db import rows
+
+EVE = Visitor("terminal:eve", "Eve")
+SAM = Visitor("terminal:sam", "Sam")
+
+
+def turn_of(reply: Reply) -> Turn:
+    assert reply.turn is not None, reply
+    return reply.turn
 
 
 async def test_an_answer_is_committed_before_the_reply_is_returned(
     coach: Coach, database_url: str
 ) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-    await coach.start(user, "kinds")
+    await coach.open(EVE, "kinds")
 
-    turn = await coach.reply(user, Incoming.text("koffie"))
+    turn = turn_of(await coach.reply(EVE, Incoming.text("koffie")))
 
-    assert turn is not None
     assert turn.messages[-1].text == "Hoeveel deals per maand?"
     assert rows(database_url, "SELECT node, key, value FROM answers") == [
         ("product", "product", '"koffie"')
@@ -30,14 +34,16 @@ async def test_an_answer_is_committed_before_the_reply_is_returned(
     assert rows(database_url, "SELECT node, step, status FROM sessions") == [("deals", 1, "active")]
 
 
-async def test_a_rejected_answer_writes_nothing(coach: Coach, database_url: str) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-    await coach.start(user, "kinds")
+async def test_a_rejected_answer_writes_nothing_and_says_why(
+    coach: Coach, database_url: str
+) -> None:
+    await coach.open(EVE, "kinds")
 
-    turn = await coach.reply(user, Incoming.text("x" * 10_000))
+    reply = await coach.reply(EVE, Incoming.text("x" * 10_000))
 
-    assert turn is not None
-    assert turn.outcome == "rejected"
+    assert turn_of(reply).outcome == "rejected"
+    assert reply.notice is not None
+    assert "maximaal 40 tekens" in reply.notice
     assert rows(database_url, "SELECT count(*) FROM answers") == [(0,)]
     assert rows(database_url, "SELECT node, step FROM sessions") == [("product", 0)]
 
@@ -45,44 +51,40 @@ async def test_a_rejected_answer_writes_nothing(coach: Coach, database_url: str)
 async def test_a_new_process_resumes_at_the_same_question(
     engine: Engine, database_url: str
 ) -> None:
-    first = await SqlStore.open(database_url)
+    first = await open_store(database_url)
     coach = Coach(engine, first)
-    user = await coach.user("terminal:eve", "Eve")
-    await coach.start(user, "kinds")
-    await coach.reply(user, Incoming.text("koffie"))
-    await coach.reply(user, Incoming.text("12"))
+    await coach.open(EVE, "kinds")
+    await coach.reply(EVE, Incoming.text("koffie"))
+    await coach.reply(EVE, Incoming.text("12"))
     await first.close()
 
-    second = await SqlStore.open(database_url)
-    again = Coach(engine, second)
-    turn = await again.resume(await again.user("terminal:eve", "Eve"))
+    second = await open_store(database_url)
+    reply = await Coach(engine, second).resume(EVE)
     await second.close()
 
-    assert turn is not None
-    assert "Welkom terug" in turn.messages[0].text
+    turn = turn_of(reply)
+    assert reply.notice is not None
+    assert "Welkom terug" in reply.notice
     assert turn.messages[-1].text.startswith("Hoe gaat het?")
     assert turn.session.answers == {"product": "koffie", "deals": 12}
 
 
 async def test_open_resumes_an_unfinished_session_instead_of_starting_over(coach: Coach) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-    await coach.start(user, "kinds")
-    await coach.reply(user, Incoming.text("koffie"))
+    await coach.open(EVE, "kinds")
+    await coach.reply(EVE, Incoming.text("koffie"))
 
-    turn = await coach.open(user, "kinds")
+    turn = turn_of(await coach.open(EVE, "kinds"))
 
     assert turn.outcome == "resumed"
     assert turn.session.node == "deals"
 
 
 async def test_restart_keeps_the_old_session_as_abandoned(coach: Coach, database_url: str) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-    await coach.start(user, "kinds")
-    await coach.reply(user, Incoming.text("koffie"))
+    await coach.open(EVE, "kinds")
+    await coach.reply(EVE, Incoming.text("koffie"))
 
-    turn = await coach.restart(user)
+    turn = turn_of(await coach.restart(EVE))
 
-    assert turn is not None
     assert turn.session.node == "product"
     assert rows(database_url, "SELECT status FROM sessions ORDER BY id") == [
         ("abandoned",),
@@ -91,27 +93,32 @@ async def test_restart_keeps_the_old_session_as_abandoned(coach: Coach, database
     assert rows(database_url, "SELECT count(*) FROM answers") == [(1,)]
 
 
-async def test_finishing_marks_the_session_completed(coach: Coach, database_url: str) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-    await coach.start(user, "kinds")
+async def test_finishing_marks_the_session_completed_and_says_done_in_the_summary(
+    coach: Coach, database_url: str
+) -> None:
+    await coach.open(EVE, "kinds")
     for typed in ["koffie", "10", "3", "Rechts"]:
-        turn = await coach.reply(user, Incoming.text(typed))
+        reply = await coach.reply(EVE, Incoming.text(typed))
 
-    assert turn is not None
+    turn = turn_of(reply)
     assert turn.finished
+    assert turn.messages[-1].text.endswith("<i>Klaar! Kies /menu voor een ander gesprek.</i>")
     assert rows(database_url, "SELECT status, completed_at IS NOT NULL FROM sessions") == [
         ("completed", 1)
     ]
-    assert await coach.current(user) is None
-    assert await coach.reply(user, Incoming.text("nog iets")) is None
+    after = await coach.reply(EVE, Incoming.text("nog iets"))
+    assert after.turn is None
+    assert after.notice == "Je hebt geen lopend gesprek. Kies er een uit het menu."
+    assert after.menu
 
 
 async def test_menu_lists_every_dialogue_with_unfinished_first(coach: Coach) -> None:
-    user = await coach.user("terminal:sam", "Sam", "en")
-    await coach.start(user, "kinds")
+    await coach.set_language(SAM, "en")
+    await coach.open(SAM, "kinds")
 
-    menu = await coach.menu(user)
+    menu = (await coach.menu(SAM)).menu
 
+    assert menu is not None
     assert menu[0].dialogue_id == "kinds"
     assert menu[0].unfinished
     assert menu[0].title == "All kinds"
@@ -119,67 +126,73 @@ async def test_menu_lists_every_dialogue_with_unfinished_first(coach: Coach) -> 
     assert not any(item.unfinished for item in menu[1:])
 
 
-async def test_language_is_remembered(coach: Coach) -> None:
-    await coach.user("terminal:sam", "Sam", "en")
+async def test_language_is_remembered(coach: Coach, database_url: str) -> None:
+    await coach.set_language(SAM, "en")
 
-    user = await coach.user("terminal:sam", "Sam")
+    reply = await coach.whois(SAM)
 
-    assert user.language == "en"
-    assert coach.person(user).lang == "en"
+    assert (reply.user.language, reply.lang) == ("en", "en")
+    assert rows(database_url, "SELECT language FROM users") == [("en",)]
 
 
-async def test_a_stale_write_is_refused_and_writes_nothing(
-    coach: Coach, store: SqlStore, database_url: str
+async def test_a_new_visitor_is_not_stored_by_reading(coach: Coach, database_url: str) -> None:
+    await coach.menu(EVE)
+    await coach.whois(EVE)
+
+    assert rows(database_url, "SELECT count(*) FROM users") == [(0,)]
+
+
+async def test_a_typed_answer_bound_to_an_older_step_changes_nothing(
+    coach: Coach, database_url: str
 ) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-    session = (await coach.start(user, "kinds")).session
-    await coach.reply(user, Incoming.text("koffie"))  # the session moved to step 1 meanwhile
-    late = coach.engine.reply(session, Incoming.text("thee"), coach.person(user))
+    started = turn_of(await coach.open(EVE, "kinds"))
+    await coach.reply(EVE, Incoming.text("koffie"))  # answered in another window meanwhile
 
-    with pytest.raises(ConcurrentUpdate):
-        await store.save(late.session, late.saved, expected_step=session.step)
+    late = await coach.reply(EVE, Incoming.text("thee", started.session.step, started.session.id))
 
+    assert turn_of(late).outcome == "stale"
+    assert late.notice is not None
+    assert "eerdere vraag" in late.notice
     assert rows(database_url, "SELECT value FROM answers") == [('"koffie"',)]
 
 
-async def test_two_coaches_on_one_database_never_lose_an_answer(
+async def test_two_coaches_answering_at_once_lose_no_answer(
     engine: Engine, database_url: str
 ) -> None:
-    stores = [await SqlStore.open(database_url) for _ in range(2)]
+    stores = [await open_store(database_url) for _ in range(2)]
     first, second = (Coach(engine, s) for s in stores)
-    user = await first.user("terminal:eve", "Eve")
-    await first.start(user, "kinds")
+    await first.open(EVE, "kinds")
 
-    await first.reply(user, Incoming.text("koffie"))
-    await second.reply(user, Incoming.text("12"))
+    # Both processes write the same session at the same moment: SQLite lets one in, the
+    # other waits for the lock and then reads the session the first one left.
+    replies = await asyncio.gather(
+        first.reply(EVE, Incoming.text("koffie")), second.reply(EVE, Incoming.text("12"))
+    )
     for opened in stores:
         await opened.close()
 
-    assert rows(database_url, "SELECT key, value FROM answers ORDER BY id") == [
-        ("product", '"koffie"'),
-        ("deals", 12),
-    ]
+    assert sorted(turn_of(r).session.step for r in replies) == [1, 2]
+    logged = rows(database_url, "SELECT key, value FROM answers ORDER BY id")
+    assert len(logged) == 2
+    assert rows(database_url, "SELECT step FROM sessions") == [(2,)]
 
 
-async def test_migrations_are_idempotent_and_sqlite_is_tuned(
-    database_url: str, tmp_path: Path
+async def test_a_session_whose_step_vanished_starts_over_and_keeps_the_old_one(
+    coach: Coach, store: Store, database_url: str
 ) -> None:
-    for _ in range(2):
-        opened = await SqlStore.open(database_url)
-        await opened.close()
+    await coach.open(EVE, "kinds")
+    [(user_id,)] = rows(database_url, "SELECT id FROM users")
+    await store.write(lambda tx: tx.abandon(1))
+    vanished = Session(int(str(user_id)), "kinds", "old-version", "removed_node", {"x": 1})
+    await store.write(lambda tx: tx.save(vanished, [], expected_step=None))
 
-    assert rows(database_url, "SELECT version_num FROM alembic_version") == [("0003",)]
-    assert rows(database_url, "PRAGMA journal_mode") == [("wal",)]
-    tables = {
-        name for (name,) in rows(database_url, "SELECT name FROM sqlite_master WHERE type='table'")
-    }
-    assert {"users", "sessions", "answers"} <= tables
+    reply = await coach.reply(EVE, Incoming.text("koffie"))
 
-
-async def test_the_data_folder_is_created_for_a_new_database(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'nested' / 'dir' / 'coachbot.db'}"
-
-    opened = await SqlStore.open(url)
-    await opened.close()
-
-    assert (tmp_path / "nested" / "dir" / "coachbot.db").exists()
+    assert reply.notice is not None
+    assert "beginnen opnieuw" in reply.notice
+    assert turn_of(reply).session.node == "product"
+    assert rows(database_url, "SELECT node, status FROM sessions ORDER BY id") == [
+        ("product", "abandoned"),
+        ("removed_node", "abandoned"),
+        ("product", "active"),
+    ]

@@ -9,14 +9,18 @@ from pathlib import Path
 import pytest
 
 from bot.dialogue.catalog import load_catalog
-from bot.engine.coach import Coach
+from bot.engine.coach import Coach, Visitor
 from bot.engine.engine import Engine, Person
+from bot.engine.menu import MenuItem
 from bot.engine.turn import Incoming, Turn
-from bot.errors import MissingInputs, NoSuchCommitment
-from bot.store.records import CommitmentOutcome, User
-from bot.store.sql import SqlStore
+from bot.errors import MissingInputs
+from bot.records import CommitmentOutcome
+from bot.store import Store
 from tests.conftest import PROMPTS
 from tests.db import rows
+from tests.store.test_coach_store import EVE, turn_of
+
+MALLORY = Visitor("terminal:mallory", "Mallory")
 
 RELATIONSHIPS = [
     Incoming.choice("lunch"),
@@ -29,26 +33,33 @@ RELATIONSHIPS = [
 ]
 
 
-async def finish_relationships(coach: Coach, user: User) -> Turn:
-    await coach.start(user, "relationships")
-    turn = None
+async def finish_relationships(coach: Coach, visitor: Visitor = EVE) -> Turn:
+    await coach.open(visitor, "relationships")
     for incoming in RELATIONSHIPS:
-        turn = await coach.reply(user, incoming)
-    assert turn is not None
-    return turn
+        reply = await coach.reply(visitor, incoming)
+    return turn_of(reply)
+
+
+async def menu_of(coach: Coach, visitor: Visitor = EVE) -> tuple[MenuItem, ...]:
+    menu = (await coach.menu(visitor)).menu
+    assert menu is not None
+    return menu
+
+
+async def check_in_item(coach: Coach) -> MenuItem:
+    [item] = [i for i in await menu_of(coach) if i.commitment_id is not None]
+    return item
 
 
 async def test_finishing_a_track_stores_the_commitment_and_shows_the_chart(
     coach: Coach, database_url: str
 ) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-
-    turn = await finish_relationships(coach, user)
+    turn = await finish_relationships(coach)
 
     summary = turn.messages[-1]
     assert turn.finished
     assert summary.image is not None
-    assert summary.image.png.startswith(b"\x89PNG")
+    assert summary.image.png().startswith(b"\x89PNG")
     assert "Over 7 dagen vraag ik je hoe het ging" in summary.text
     [(text, status, created, due)] = rows(
         database_url, "SELECT text, status, created_at, due_at FROM commitments"
@@ -61,16 +72,15 @@ async def test_finishing_a_track_stores_the_commitment_and_shows_the_chart(
 async def test_the_menu_offers_a_check_in_which_comes_first_once_due(
     coach: Coach, database_url: str
 ) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-    await finish_relationships(coach, user)
+    await finish_relationships(coach)
 
-    later = await coach.menu(user)
+    later = await menu_of(coach)
     rows(
         database_url,
         "UPDATE commitments SET due_at = ?",
         (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
     )
-    due = await coach.menu(user)
+    due = await menu_of(coach)
 
     [check_in] = [item for item in later if item.commitment_id is not None]
     assert check_in.title == "Check-in: Elke week één klant <b>bedanken</b>"
@@ -83,39 +93,36 @@ async def test_the_menu_offers_a_check_in_which_comes_first_once_due(
 async def test_a_check_in_quotes_the_commitment_and_closes_it(
     coach: Coach, database_url: str
 ) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-    await finish_relationships(coach, user)
-    [item] = [i for i in await coach.menu(user) if i.commitment_id is not None]
+    await finish_relationships(coach)
+    item = await check_in_item(coach)
 
-    opened = await coach.open_item(user, item)
-    await coach.reply(user, Incoming.choice("yes"))
-    await coach.reply(user, Incoming.text("Twee klanten reageerden blij"))
-    last = await coach.reply(user, Incoming.choice("done"))
+    opened = turn_of(await coach.open(EVE, item.dialogue_id, item.commitment_id))
+    await coach.reply(EVE, Incoming.choice("yes"))
+    await coach.reply(EVE, Incoming.text("Twee klanten reageerden blij"))
+    last = turn_of(await coach.reply(EVE, Incoming.choice("done")))
 
     assert "Elke week één klant &lt;b&gt;bedanken&lt;/b&gt;" in opened.messages[-1].text
     assert "Relaties, geen transacties" in opened.messages[-1].text
-    assert last is not None
     assert last.finished
     assert rows(database_url, "SELECT status, outcome FROM commitments") == [("done", "yes")]
-    assert [i for i in await coach.menu(user) if i.commitment_id is not None] == []
-    with pytest.raises(NoSuchCommitment):
-        await coach.open_item(user, item)
+    assert [i for i in await menu_of(coach) if i.commitment_id is not None] == []
+    again = await coach.open(EVE, item.dialogue_id, item.commitment_id)
+    assert again.turn is None
+    assert again.notice == "Dat gesprek bestaat niet. Kies een nummer uit het menu."
 
 
 async def test_a_check_in_that_did_not_work_plans_a_smaller_next_step(
     coach: Coach, database_url: str
 ) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-    await finish_relationships(coach, user)
-    [item] = [i for i in await coach.menu(user) if i.commitment_id is not None]
+    await finish_relationships(coach)
+    item = await check_in_item(coach)
 
-    await coach.open_item(user, item)
-    await coach.reply(user, Incoming.choice("no"))
-    smaller = await coach.reply(user, Incoming.text("Geen tijd gehad"))
-    await coach.reply(user, Incoming.text("Eén bedankje op vrijdag"))
-    await coach.reply(user, Incoming.choice("3"))
+    await coach.open(EVE, item.dialogue_id, item.commitment_id)
+    await coach.reply(EVE, Incoming.choice("no"))
+    smaller = turn_of(await coach.reply(EVE, Incoming.text("Geen tijd gehad")))
+    await coach.reply(EVE, Incoming.text("Eén bedankje op vrijdag"))
+    await coach.reply(EVE, Incoming.choice("3"))
 
-    assert smaller is not None
     assert "“Geen tijd gehad” is een herkenbare drempel" in smaller.messages[-1].text
     commitments = rows(database_url, "SELECT text, status, outcome FROM commitments ORDER BY id")
     assert commitments == [
@@ -125,20 +132,14 @@ async def test_a_check_in_that_did_not_work_plans_a_smaller_next_step(
 
 
 async def test_nobody_can_close_another_users_commitment(
-    coach: Coach, store: SqlStore, database_url: str
+    coach: Coach, store: Store, database_url: str
 ) -> None:
-    eve = await coach.user("terminal:eve", "Eve")
-    await finish_relationships(coach, eve)
+    await finish_relationships(coach)
     [(commitment_id,)] = rows(database_url, "SELECT id FROM commitments")
-    mallory = await coach.user("terminal:mallory", "Mallory")
-    session = (await coach.start(mallory, "kinds")).session
+    session = turn_of(await coach.open(MALLORY, "kinds")).session
+    close = [CommitmentOutcome(int(str(commitment_id)), "yes")]
 
-    await store.save(
-        session,
-        [],
-        expected_step=session.step,
-        writes=[CommitmentOutcome(int(str(commitment_id)), "yes")],
-    )
+    await store.write(lambda tx: tx.save(session, [], expected_step=session.step, writes=close))
 
     assert rows(database_url, "SELECT status FROM commitments") == [("open",)]
 
@@ -151,12 +152,10 @@ async def test_a_check_in_cannot_start_without_its_commitment(engine: Engine) ->
 async def test_an_entry_dialogue_starts_the_chosen_dialogue_right_away(
     coach: Coach, database_url: str
 ) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-    await coach.start(user, "pick")
+    await coach.open(EVE, "pick")
 
-    turn = await coach.reply(user, Incoming.choice("yes"))
+    turn = turn_of(await coach.reply(EVE, Incoming.choice("yes")))
 
-    assert turn is not None
     assert [m.text for m in turn.messages] == ["Oké.", "Hoi Eve!", "Wat verkoop je?"]
     assert turn.session.dialogue_id == "kinds"
     assert rows(database_url, "SELECT dialogue_id, status FROM sessions ORDER BY id") == [
@@ -166,14 +165,14 @@ async def test_an_entry_dialogue_starts_the_chosen_dialogue_right_away(
 
 
 async def test_an_entry_dialogue_answered_no_just_ends(coach: Coach) -> None:
-    user = await coach.user("terminal:eve", "Eve")
-    await coach.start(user, "pick")
+    await coach.open(EVE, "pick")
 
-    turn = await coach.reply(user, Incoming.choice("no"))
+    turn = turn_of(await coach.reply(EVE, Incoming.choice("no")))
 
-    assert turn is not None
     assert turn.finished
-    assert [m.text for m in turn.messages] == ["Oké."]
+    assert [m.text for m in turn.messages] == [
+        "Oké.\n\n<i>Klaar! Kies /menu voor een ander gesprek.</i>"
+    ]
 
 
 def test_start_dialogue_naming_a_missing_dialogue_is_reported(tmp_path: Path) -> None:

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
 
 from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.ordering import PerUserOrder
 from bot.engine.coach import Coach
+from bot.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+MAX_CONCURRENT_UPDATES = 256  # updates in flight; the store bounds the database work itself
+# Telegram keeps an unconfirmed update for 24 hours; an id older than that never comes back.
+REDELIVERY_WINDOW = timedelta(hours=25)
+PRUNE_EVERY_SECONDS = 3600
 
 COMMAND_TEXTS = {
     "nl": {
@@ -63,40 +74,45 @@ class Webhook:
     secret_token: str
     listen: str = "0.0.0.0"
     port: int = 8443
-    path: str = "telegram"
 
-
-def silence_request_urls() -> None:
-    """httpx and httpcore log request URLs, and Telegram URLs contain the bot token."""
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    @property
+    def path(self) -> str:
+        """The path to serve: the one in the URL Telegram is given (``/`` if it has none)."""
+        return urlsplit(self.url).path.strip("/")
 
 
 def build_application(
-    options: TelegramOptions, coach: Coach, channel: TelegramChannel | None = None
+    options: TelegramOptions,
+    coach: Coach,
+    channel: TelegramChannel | None = None,
+    *,
+    request: BaseRequest | None = None,
 ) -> TelegramApp:
-    """The Application with one entry handler; updates of different users run concurrently."""
+    """The Application: the channel's handlers, per-user order, HTML by default."""
     # Opt in to PTB's timedelta durations: otherwise every 429 (RetryAfter) raises a
     # deprecation warning inside python-telegram-bot itself.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(options.token)
         .base_url(options.api_url)
         .base_file_url(options.file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(AIORateLimiter(max_retries=options.max_retries))
-        .concurrent_updates(True)
-        .build()
+        .concurrent_updates(PerUserOrder(MAX_CONCURRENT_UPDATES))
     )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
     channel = channel or TelegramChannel(coach, log_texts=options.log_message_texts)
-    application.add_handler(TypeHandler(Update, channel.handle))
+    application.add_handlers(channel.handlers())
     application.add_error_handler(channel.on_error)
     return application
 
 
 async def _set_commands(application: TelegramApp) -> None:
-    for lang, texts in COMMAND_TEXTS.items():
-        commands = [BotCommand(name, text) for name, text in texts.items()]
+    for lang in LANGUAGES:
+        commands = [BotCommand(name, text) for name, text in COMMAND_TEXTS[lang].items()]
         await application.bot.set_my_commands(commands, language_code=lang)
     english = [BotCommand(name, text) for name, text in COMMAND_TEXTS["en"].items()]
     await application.bot.set_my_commands(english)
@@ -122,7 +138,7 @@ async def start(application: TelegramApp, webhook: Webhook | None = None) -> Non
 
 
 async def stop(application: TelegramApp) -> None:
-    """Stop fetching, let handlers finish, and shut down."""
+    """Stop fetching, let handlers in flight finish, and shut down."""
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
     if application.running:
@@ -130,16 +146,39 @@ async def stop(application: TelegramApp) -> None:
     await application.shutdown()
 
 
-async def run_until_signalled(application: TelegramApp, webhook: Webhook | None) -> None:
+async def prune_forever(coach: Coach) -> None:
+    """Every hour, forget processed update ids Telegram can no longer redeliver."""
+    while True:
+        try:
+            pruned = await coach.prune_updates(datetime.now(UTC) - REDELIVERY_WINDOW)
+            log.info("pruned %d processed update id(s)", pruned)
+        except Exception as err:  # a busy database: try again next hour
+            log.warning("pruning processed updates failed: %s", type(err).__name__)
+        await asyncio.sleep(PRUNE_EVERY_SECONDS)
+
+
+async def run_until_signalled(
+    application: TelegramApp, coach: Coach, webhook: Webhook | None
+) -> None:
     """Run until SIGINT or SIGTERM; answers already given are committed, so stopping is safe."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
     await start(application, webhook)
-    mode = "webhook" if webhook else "long polling"
+    pruning = asyncio.create_task(prune_forever(coach))
+    mode = f"webhook on /{webhook.path}" if webhook else "long polling"
     log.warning("coachbot is running (%s); stop with Ctrl-C", mode)
     try:
         await stopping.wait()
     finally:
+        pruning.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pruning
         await stop(application)
+
+
+def silence_request_urls() -> None:
+    """httpx and httpcore log request URLs, and Telegram URLs contain the bot token."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.languages import DEFAULT, language_or
+from bot.languages import Language as LanguageCode
+
 MAX_BYTES = 64
 
 
@@ -29,7 +32,7 @@ class Pick:
 class Language:
     """A pressed language button."""
 
-    code: str
+    code: LanguageCode
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def decode(data: str | None) -> Payload | None:
     if match := _CHECK_IN.fullmatch(data):
         return Pick(match[1], int(match[2]))
     if match := _LANGUAGE.fullmatch(data):
-        return Language(match[1])
+        return Language(language_or(match[1], DEFAULT))
     if match := _FORGET.fullmatch(data):
         return Forget(match[1] == "yes")
     return None

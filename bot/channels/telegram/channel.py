@@ -1,42 +1,60 @@
-"""Handles Telegram updates: one user's updates in order, each turned into a coach call."""
+"""Telegram updates to coach calls and replies to messages: python-telegram-bot handlers.
+
+Each handler makes one coach call (one transaction, committed before anything is sent), then
+delivers the reply: a pressed button is answered first, then the messages go out. Per-user
+order comes from the update processor (``ordering``), HTML parse mode from the defaults.
+"""
 
 from __future__ import annotations
 
-import html
+import json
 import logging
 import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
-from telegram import Bot, CallbackQuery, Update
-from telegram import Message as TgMessage
-from telegram import User as TgUser
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
-from telegram.ext import ContextTypes
+from telegram import Update
+from telegram.error import Forbidden, NetworkError, RetryAfter
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.channels.telegram import callback_data as cd
-from bot.channels.telegram.locks import UserLocks
-from bot.channels.telegram.screens import Screens, label_of, mark_chosen, user_chat
-from bot.channels.telegram.sender import keyboard
-from bot.engine.coach import Coach
-from bot.engine.menu import MenuItem
+from bot.channels.telegram.replies import (
+    Delivery,
+    answer_quietly,
+    chat_of,
+    guess_lang,
+    kind_of,
+    label_of,
+    mark_chosen,
+    plain,
+)
+from bot.channels.telegram.sender import (
+    Outgoing,
+    forget_keyboard,
+    language_keyboard,
+    outgoing,
+)
+from bot.engine.coach import Coach, Reply, Visitor
 from bot.engine.phrases import phrase
 from bot.engine.turn import Incoming
-from bot.errors import NoSuchCommitment, UnknownDialogue
-from bot.store.records import User
+from bot.errors import CoachbotError, StoreUnavailable
+from bot.languages import NAMES
 
 log = logging.getLogger(__name__)
-COMMANDS = (
-    "start",
-    "menu",
-    "continue",
-    "back",
-    "restart",
-    "cancel",
-    "help",
-    "language",
-    "mydata",
-    "forget",
-)
+Context = ContextTypes.DEFAULT_TYPE
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+CoachCall = Callable[[Visitor, int], Awaitable[Reply]]
+# New messages in a private chat: edits are not answers, groups are not coaching sessions.
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+MAX_OWED = 10_000  # users whose last reply may not have arrived, remembered at most
 
 
 class TelegramChannel:
@@ -44,200 +62,270 @@ class TelegramChannel:
 
     def __init__(self, coach: Coach, *, log_texts: bool = False) -> None:
         self.coach = coach
-        self.screens = Screens(coach)
-        self.locks = UserLocks()
         self.log_texts = log_texts
         self.finished_updates = 0  # handled, skipped or failed: for health checks and tests
+        # Users whose last reply failed to send: their next typed message gets the current
+        # question back instead of being taken as the answer to a question they never saw.
+        self._owed: OrderedDict[int, None] = OrderedDict()
 
-    async def handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Entry point for every update (registered as a TypeHandler)."""
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        """Every handler, in the order python-telegram-bot tries them."""
+        commands: dict[str, Handler] = {
+            "start": self.on_start,
+            "menu": self._simple(lambda v, u: self.coach.menu(v)),
+            "continue": self._simple(lambda v, u: self.coach.resume(v, update_id=u)),
+            "back": self._simple(lambda v, u: self.coach.back(v, update_id=u)),
+            "restart": self._simple(lambda v, u: self.coach.restart(v, update_id=u)),
+            "cancel": self._simple(lambda v, u: self.coach.cancel(v, update_id=u)),
+            "help": self._fixed(lambda r: [Outgoing(plain(r.lang, "telegram_help"))]),
+            "language": self._fixed(
+                lambda r: [Outgoing(plain(r.lang, "choose_language"), language_keyboard())]
+            ),
+            "forget": self._fixed(
+                lambda r: [Outgoing(plain(r.lang, "forget_confirm"), forget_keyboard(r.lang))]
+            ),
+            "mydata": self.on_mydata,
+        }
+        found: list[BaseHandler[Update, Context, None]] = [
+            CommandHandler(name, callback, filters=PRIVATE) for name, callback in commands.items()
+        ]
+        unknown = self._fixed(lambda r: [Outgoing(plain(r.lang, "unknown_command"))])
+        return [
+            *found,
+            MessageHandler(PRIVATE & filters.COMMAND, unknown),
+            MessageHandler(PRIVATE & filters.TEXT, self.on_text),
+            MessageHandler(PRIVATE, self.on_unreadable),
+            CallbackQueryHandler(self.on_answer_button, pattern=r"^a:"),
+            CallbackQueryHandler(self.on_menu_button, pattern=r"^[mc]:"),
+            CallbackQueryHandler(self.on_language_button, pattern=r"^l:"),
+            CallbackQueryHandler(self.on_forget_button, pattern=r"^f:"),
+            CallbackQueryHandler(self.on_forged_button),
+        ]
+
+    # -- messages --------------------------------------------------------------------------
+
+    async def on_start(self, update: Update, context: Context) -> None:
+        """/start: welcome, the language question the first time, else the menu."""
+        if context.args:  # deep links (team invites) will be read here; none exist yet
+            log.info("update=%s start payload ignored", update.update_id)
+        await self._serve(update, lambda v, u: self.coach.greet(v, update_id=u))
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        """Typed text: the answer to the current question."""
+        message = update.effective_message
+        text = message.text if message is not None and message.text else ""
+        if self.log_texts:  # only with COACHBOT_LOG_MESSAGE_TEXTS, for debugging
+            log.debug("update=%s text=%r", update.update_id, text)
+        user_id = update.effective_user.id if update.effective_user else 0
+        if user_id in self._owed:  # they never saw the question this text would answer
+            await self._serve(
+                update, lambda v, u: self.coach.resume(v, update_id=u, notice="resent")
+            )
+            return
+        incoming = Incoming.text(text)
+        await self._serve(update, lambda v, u: self.coach.reply(v, incoming, update_id=u))
+
+    async def on_unreadable(self, update: Update, context: Context) -> None:
+        """A sticker, photo, voice note...: a friendly re-prompt with the current question."""
+        incoming = Incoming.unsupported(kind_of(update.effective_message))
+        await self._serve(update, lambda v, u: self.coach.reply(v, incoming, update_id=u))
+
+    async def on_mydata(self, update: Update, context: Context) -> None:
+        """/mydata: everything stored about the user, as a JSON file."""
+
+        async def deliver(delivery: Delivery) -> None:
+            data = json.dumps(delivery.reply.export, ensure_ascii=False, indent=2).encode()
+            await delivery.bot.send_document(
+                delivery.chat_id,
+                data,
+                filename="coachbot-mydata.json",
+                caption=plain(delivery.reply.lang, "mydata"),
+            )
+
+        await self._serve(update, lambda v, u: self.coach.export(v), deliver)
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    async def on_answer_button(self, update: Update, context: Context) -> None:
+        """An answer button: taken only while it belongs to the current question."""
+        payload = cd.decode(update.callback_query.data if update.callback_query else None)
+        if not isinstance(payload, cd.Answer):
+            await self.on_forged_button(update, context)
+            return
+        pressed = Incoming.choice(payload.value, payload.step, payload.session_id)
+
+        async def deliver(delivery: Delivery) -> None:
+            turn = delivery.reply.turn
+            if turn is None or turn.outcome == "stale":  # the press changed nothing: say so once
+                await delivery.answer(phrase(delivery.reply.lang, "stale"))
+                if turn is not None:
+                    delivery = delivery.without_notice()
+            else:
+                await delivery.answer(None)
+                if turn.outcome in {"accepted", "completed"}:
+                    await mark_chosen(delivery.query, label_of(delivery.query), delivery.reply.lang)
+            await delivery.send(outgoing(delivery.reply))
+
+        await self._serve(update, lambda v, u: self.coach.reply(v, pressed, update_id=u), deliver)
+
+    async def on_menu_button(self, update: Update, context: Context) -> None:
+        """A menu entry: a dialogue, or a check-in on a commitment."""
+        payload = cd.decode(update.callback_query.data if update.callback_query else None)
+        if not isinstance(payload, cd.Pick):
+            await self.on_forged_button(update, context)
+            return
+        dialogue, commitment = payload.dialogue_id, payload.commitment_id
+        await self._serve(
+            update, lambda v, u: self.coach.open(v, dialogue, commitment, update_id=u)
+        )
+
+    async def on_language_button(self, update: Update, context: Context) -> None:
+        """A language button."""
+        payload = cd.decode(update.callback_query.data if update.callback_query else None)
+        if not isinstance(payload, cd.Language):
+            await self.on_forged_button(update, context)
+            return
+        code = payload.code
+        await self._serve(
+            update,
+            lambda v, u: self.coach.set_language(v, code, update_id=u),
+            _marking(NAMES[code]),
+        )
+
+    async def on_forget_button(self, update: Update, context: Context) -> None:
+        """Yes or no to /forget."""
+        payload = cd.decode(update.callback_query.data if update.callback_query else None)
+        if not isinstance(payload, cd.Forget):
+            await self.on_forged_button(update, context)
+            return
+        if payload.confirmed:
+            await self._serve(update, lambda v, u: self.coach.forget(v), _marking(None))
+            return
+
+        async def deliver(delivery: Delivery) -> None:
+            kept = [Outgoing(plain(delivery.reply.lang, "not_forgotten"))]
+            await _marking(None)(delivery.with_messages(kept))
+
+        await self._serve(update, lambda v, u: self.coach.whois(v), deliver)
+
+    async def on_forged_button(self, update: Update, context: Context) -> None:
+        """A button whose data we never sent: say so, and show where the user is."""
+        log.warning("update=%s a malformed or forged button", update.update_id)
+
+        async def deliver(delivery: Delivery) -> None:
+            await delivery.answer(phrase(delivery.reply.lang, "unknown_button"))
+            await delivery.send(outgoing(delivery.reply))
+
+        await self._serve(update, lambda v, u: self.coach.resume(v, update_id=u), deliver)
+
+    # -- errors ----------------------------------------------------------------------------
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the failure (never message texts) and tell the user; needs no database."""
+        error = context.error
+        if not isinstance(update, Update) or update.effective_user is None:
+            log.error("a failure outside any update: %s", type(error).__name__, exc_info=error)
+            return
+        self.finished_updates += 1
+        log.error("update=%s failed: %s", update.update_id, type(error).__name__, exc_info=error)
+        delivery = Delivery.failed(update)
+        await delivery.tell(phrase(guess_lang(update, self.coach.default_language), "error"))
+
+    # -- the one path every update takes ---------------------------------------------------
+
+    async def _serve(
+        self,
+        update: Update,
+        call: CoachCall,
+        deliver: Callable[[Delivery], Awaitable[None]] | None = None,
+    ) -> None:
+        started = time.perf_counter()
+        sender = update.effective_user
         try:
-            await self._handle(update, context)
+            if sender is None or sender.is_bot:
+                return
+            visitor = Visitor(f"telegram:{sender.id}", sender.first_name or "")
+            reply = await self._call(update, visitor, call)
+            if reply is None or reply.duplicate:
+                return
+            delivery = Delivery(update, reply)
+            try:
+                await (deliver or _send_reply)(delivery)
+            except Forbidden:  # they blocked the bot: stop reaching out until they return
+                log.info("update=%s user=%s blocked the bot", update.update_id, reply.user.id)
+                await self.coach.mark_unreachable(visitor)
+                return
+            except (NetworkError, RetryAfter) as err:
+                self._owe(sender.id)
+                log.warning(
+                    "update=%s reply not delivered: %s", update.update_id, type(err).__name__
+                )
+                return
+            self._owed.pop(sender.id, None)
+            took = (time.perf_counter() - started) * 1000
+            log.info("update=%s user=%s ms=%.1f", update.update_id, reply.user.id, took)
         finally:
             self.finished_updates += 1
 
-    async def _handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        started = time.perf_counter()
-        sender = update.effective_user
-        if sender is None or sender.is_bot:
-            return
-        if not await self.coach.store.claim_update(update.update_id):
-            log.info("update=%s duplicate=skipped", update.update_id)
-            return
-        async with self.locks.hold(sender.id):
-            user = await self._user(sender)
-            handled = await self._dispatch(update, context.bot, user)
-        took = (time.perf_counter() - started) * 1000
-        log.info("update=%s user=%s handled=%s ms=%.1f", update.update_id, user.id, handled, took)
-
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure with its context (never message texts) and reassure the user."""
-        error = context.error
-        sender = update.effective_user if isinstance(update, Update) else None
-        update_id = update.update_id if isinstance(update, Update) else None
-        if isinstance(error, Forbidden) and sender is not None:
-            user = await self._user(sender)
-            await self.coach.store.set_active(user.id, False)
-            log.info("update=%s user=%s blocked the bot; marked inactive", update_id, user.id)
-            return
-        log.error("update=%s failed: %s", update_id, type(error).__name__, exc_info=error)
-        if sender is not None:
-            lang = (await self._user(sender)).language or self.coach.default_language
-            try:
-                await context.bot.send_message(sender.id, phrase(lang, "error"))
-            except Exception:  # the error may be that Telegram cannot be reached at all
-                log.warning("update=%s could not tell the user about the failure", update_id)
-
-    async def _user(self, sender: TgUser) -> User:
-        return await self.coach.user(f"telegram:{sender.id}", sender.first_name or "")
-
-    async def _dispatch(self, update: Update, bot: Bot, user: User) -> str:
-        if update.callback_query is not None:
-            return await self._button(update.callback_query, bot, user)
-        message = update.effective_message
-        if message is None or update.edited_message is not None:
-            return "ignored"
-        if message.text and message.text.startswith("/"):
-            command, _, argument = message.text[1:].partition(" ")
-            return await self._command(command.split("@")[0].lower(), argument.strip(), bot, user)
-        if self.log_texts:  # only with COACHBOT_LOG_MESSAGE_TEXTS, for debugging
-            log.debug("update=%s user=%s text=%r", update.update_id, user.id, message.text)
-        incoming = (
-            Incoming.text(message.text) if message.text else Incoming.unsupported(_kind(message))
-        )
-        turn = await self.coach.reply(user, incoming)
-        await self.screens.turn_or_menu(bot, user, turn)
-        return f"answer:{turn.session.node}" if turn else "answer:none"
-
-    async def _command(self, command: str, argument: str, bot: Bot, user: User) -> str:
-        lang = self.screens.lang(user)
-        if command == "start":
-            await self._start(bot, user, argument)
-        elif command == "menu":
-            await self.screens.menu(bot, user)
-        elif command in {"continue", "back", "restart"}:
-            act = {
-                "continue": self.coach.resume,
-                "back": self.coach.back,
-                "restart": self.coach.restart,
-            }
-            await self.screens.turn_or_menu(bot, user, await act[command](user))
-        elif command == "cancel":
-            notice = "cancelled" if await self.coach.cancel(user) else "no_session"
-            await bot.send_message(user_chat(user), phrase(lang, notice))
-            await self.screens.menu(bot, user)
-        elif command == "help":
-            await bot.send_message(user_chat(user), phrase(lang, "telegram_help"))
-        elif command == "language":
-            await self.screens.ask_language(bot, user)
-        elif command == "mydata":
-            await self.screens.data(bot, user)
-        elif command == "forget":
-            rows = [
-                [
-                    (phrase(lang, "forget_yes"), cd.Forget(True)),
-                    (phrase(lang, "forget_no"), cd.Forget(False)),
-                ]
-            ]
-            await bot.send_message(
-                user_chat(user), phrase(lang, "forget_confirm"), reply_markup=keyboard(rows)
-            )
-        else:
-            await bot.send_message(user_chat(user), phrase(lang, "unknown_command"))
-            return "command:unknown"
-        return f"command:{command}"
-
-    async def _start(self, bot: Bot, user: User, payload: str) -> None:
-        # Deep-link payloads (team invites, assignments) will be read here; none are defined yet.
-        if payload:
-            log.info("user=%s start payload of %d characters ignored", user.id, len(payload))
-        name = html.escape(user.display_name)
-        await bot.send_message(
-            user_chat(user),
-            phrase(self.screens.lang(user), "welcome", name=name),
-            parse_mode=ParseMode.HTML,
-        )
-        if user.language is None:
-            await self.screens.ask_language(bot, user)
-        else:
-            await self.screens.menu(bot, user)
-
-    async def _button(self, query: CallbackQuery, bot: Bot, user: User) -> str:
-        """Act on a pressed button; the press is always answered, once, so no spinner stays."""
-        notice: str | None = None
+    async def _call(self, update: Update, visitor: Visitor, call: CoachCall) -> Reply | None:
+        """The coach's reply, or ``None`` after telling the user why there is none."""
+        lang = guess_lang(update, self.coach.default_language)
         try:
-            payload = cd.decode(query.data)
-            if payload is None:
-                log.warning(
-                    "user=%s pressed a malformed or forged button (%d bytes)",
-                    user.id,
-                    len(query.data or ""),
-                )
-                notice = phrase(self.screens.lang(user), "unknown_button")
-                await self.screens.turn_or_menu(bot, user, await self.coach.resume(user))
-                return "button:rejected"
-            handled, notice = await self._pressed(query, payload, bot, user)
-            return handled
-        finally:
-            await _answer_quietly(query, notice)
+            reply = await call(visitor, update.update_id)
+        except StoreUnavailable as err:
+            log.error("update=%s not saved: %s", update.update_id, err.reason)
+            await Delivery.failed(update).tell(phrase(lang, "not_saved"))
+            return None
+        except CoachbotError as err:  # a content bug validation could not see
+            log.error("update=%s failed in the content: %s", update.update_id, err)
+            await Delivery.failed(update).tell(phrase(lang, "error"))
+            return None
+        if reply.duplicate:
+            log.info("update=%s duplicate=skipped", update.update_id)
+            if update.callback_query is not None:
+                await answer_quietly(update.callback_query, None)
+        return reply
 
-    async def _pressed(
-        self, query: CallbackQuery, payload: cd.Payload, bot: Bot, user: User
-    ) -> tuple[str, str | None]:
-        if isinstance(payload, cd.Answer):
-            return await self._answer_button(query, payload, bot, user)
-        if isinstance(payload, cd.Pick):
-            item = MenuItem(payload.dialogue_id, "", "", commitment_id=payload.commitment_id)
-            try:
-                turn = await self.coach.open_item(user, item)
-            except (UnknownDialogue, NoSuchCommitment):
-                await bot.send_message(
-                    user_chat(user), phrase(self.screens.lang(user), "unknown_dialogue")
-                )
-                await self.screens.menu(bot, user)
-                return "button:gone", None
-            await self.screens.turn_or_menu(bot, user, turn)
-            return f"open:{payload.dialogue_id}", None
-        if isinstance(payload, cd.Language):
-            user = await self.coach.set_language(user, payload.code)
-            await mark_chosen(
-                query, "Nederlands" if payload.code == "nl" else "English", payload.code
-            )
-            await bot.send_message(user_chat(user), phrase(payload.code, "language_set"))
-            await self.screens.menu(bot, user)
-            return f"language:{payload.code}", None
-        lang = self.screens.lang(user)
-        await mark_chosen(query, None, lang)
-        if payload.confirmed:
-            await self.coach.forget(user)
-            await bot.send_message(user_chat(user), phrase(lang, "forgotten"))
-            return "forget:done", None
-        await bot.send_message(user_chat(user), phrase(lang, "not_forgotten"))
-        return "forget:kept", None
+    def _owe(self, user_id: int) -> None:
+        self._owed[user_id] = None
+        self._owed.move_to_end(user_id)
+        while len(self._owed) > MAX_OWED:
+            self._owed.popitem(last=False)
 
-    async def _answer_button(
-        self, query: CallbackQuery, payload: cd.Answer, bot: Bot, user: User
-    ) -> tuple[str, str | None]:
-        pressed = Incoming.choice(payload.value, payload.step, payload.session_id)
-        turn = await self.coach.reply(user, pressed)
-        if turn is not None and turn.outcome in {"accepted", "completed"}:
-            await mark_chosen(query, label_of(query, query.data), self.screens.lang(user))
-        await self.screens.turn_or_menu(bot, user, turn)
-        # No session any more (finished or cancelled) is stale too: the press changed nothing.
-        stale = turn is None or turn.outcome == "stale"
-        notice = phrase(self.screens.lang(user), "stale") if stale else None
-        return f"button:{turn.outcome if turn else 'stale'}", notice
+    def _simple(self, call: CoachCall) -> Handler:
+        async def handle(update: Update, context: Context) -> None:
+            await self._serve(update, call)
+
+        return handle
+
+    def _fixed(self, messages: Callable[[Reply], list[Outgoing]]) -> Handler:
+        """A handler answering with fixed messages in the user's language (only a read)."""
+
+        async def deliver(delivery: Delivery) -> None:
+            await _send_reply(delivery.with_messages(messages(delivery.reply)))
+
+        async def handle(update: Update, context: Context) -> None:
+            await self._serve(update, lambda v, u: self.coach.whois(v), deliver)
+
+        return handle
 
 
-def _kind(message: TgMessage) -> str:
-    for kind in ("sticker", "photo", "voice", "video", "document", "audio", "location", "contact"):
-        if getattr(message, kind, None):
-            return kind
-    return "other"
+async def _send_reply(delivery: Delivery, *, answered: bool = False) -> None:
+    if not answered:
+        await delivery.answer(None)
+    messages = delivery.messages
+    await delivery.send(messages if messages is not None else outgoing(delivery.reply))
 
 
-async def _answer_quietly(query: CallbackQuery, notice: str | None) -> None:
-    try:
-        await query.answer(notice[:200] if notice else None)
-    except BadRequest as err:  # too old to answer
-        log.debug("could not answer callback %s: %s", query.id, err)
+def _marking(label: str | None) -> Callable[[Delivery], Awaitable[None]]:
+    """Delivery for a settings button: answer it, mark the choice on its message, reply."""
+
+    async def deliver(delivery: Delivery) -> None:
+        await delivery.answer(None)
+        await mark_chosen(delivery.query, label, delivery.reply.lang)
+        await _send_reply(delivery, answered=True)
+
+    return deliver
+
+
+__all__ = ["TelegramChannel", "chat_of"]

@@ -1,14 +1,22 @@
-"""Turns the coach's output into Telegram messages: HTML text, inline keyboards, photos."""
+"""Turns the coach's replies into Telegram messages: HTML text, inline keyboards, photos."""
 
 from __future__ import annotations
 
+import asyncio
+import html
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import MessageLimit
 
+from bot.channels.telegram import callback_data as cd
 from bot.channels.telegram.callback_data import Answer, Payload, encode
-from bot.engine.turn import Button, Message, Turn
+from bot.engine.coach import Reply
+from bot.engine.menu import MenuItem
+from bot.engine.phrases import phrase
+from bot.engine.turn import Button, Chart
+from bot.languages import LANGUAGES, NAMES
 
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
 
@@ -46,26 +54,81 @@ def answer_keyboard(session_id: int, step: int, buttons: Sequence[Button]) -> In
     return keyboard([payloads] if short else [[p] for p in payloads])
 
 
-async def send_message(
-    bot: Bot, chat_id: int, message: Message, markup: InlineKeyboardMarkup | None
-) -> None:
-    """One engine message: its text (split when long; buttons on the last piece), then its image."""
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send: Telegram HTML, optional buttons (on its last piece) and a chart."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    chart: Chart | None = None
+
+
+def outgoing(reply: Reply) -> list[Outgoing]:
+    """The messages for ``reply``: its notice joined to the first, so a re-prompt is one message."""
+    out: list[Outgoing] = []
+    turn = reply.turn
+    for message in turn.messages if turn else ():
+        session = turn.session if turn else None
+        markup = None
+        if message.buttons and session and session.id is not None and session.status == "active":
+            markup = answer_keyboard(session.id, session.step, message.buttons)
+        out.append(Outgoing(message.text, markup, message.image))
+    if reply.ask_language:
+        out.append(Outgoing(phrase(reply.lang, "choose_language"), language_keyboard()))
+    if reply.menu is not None:
+        out.append(menu_message(reply.menu, reply.lang))
+    if reply.notice:
+        notice = html.escape(reply.notice, quote=False)
+        if out:
+            out[0] = replace(out[0], text=f"{notice}\n\n{out[0].text}")
+        else:
+            out.append(Outgoing(notice))
+    return out
+
+
+def menu_message(items: Sequence[MenuItem], lang: str) -> Outgoing:
+    """The menu as buttons: unfinished first, then due check-ins, the entry, the tracks."""
+    if not items:
+        return Outgoing(html.escape(phrase(lang, "menu_empty"), quote=False))
+    rows = []
+    for item in items:
+        mark = "▶ " if item.unfinished else ("⏰ " if item.due else "")
+        rows.append([(f"{mark}{item.title}"[:60], cd.Pick(item.dialogue_id, item.commitment_id))])
+    return Outgoing(html.escape(phrase(lang, "menu"), quote=False), keyboard(rows))
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    """One button per language, each named in its own language."""
+    return keyboard([[(NAMES[code], cd.Language(code)) for code in LANGUAGES]])
+
+
+def forget_keyboard(lang: str) -> InlineKeyboardMarkup:
+    """Yes / no for /forget."""
+    return keyboard(
+        [
+            [
+                (phrase(lang, "forget_yes"), cd.Forget(True)),
+                (phrase(lang, "forget_no"), cd.Forget(False)),
+            ]
+        ]
+    )
+
+
+async def send_all(bot: Bot, chat_id: int, messages: Sequence[Outgoing]) -> None:
+    """Send ``messages`` in order."""
+    for message in messages:
+        await send_message(bot, chat_id, message)
+
+
+async def send_message(bot: Bot, chat_id: int, message: Outgoing) -> None:
+    """One message: its text (split when long; buttons on the last piece), then its chart."""
     pieces = split_text(message.text)
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1
-        await bot.send_message(
-            chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup if last else None
+        await bot.send_message(chat_id, piece, reply_markup=message.markup if last else None)
+    if message.chart is not None:
+        png = await asyncio.to_thread(message.chart.png)  # tens of ms: not on the event loop
+        photo = InputFile(png, filename=message.chart.filename)
+        await bot.send_photo(
+            chat_id, photo, caption=html.escape(message.chart.caption[:CAPTION_LIMIT], quote=False)
         )
-    if message.image is not None:
-        photo = InputFile(message.image.png, filename=message.image.filename)
-        await bot.send_photo(chat_id, photo, caption=message.image.caption[:CAPTION_LIMIT])
-
-
-async def send_turn(bot: Bot, chat_id: int, turn: Turn) -> None:
-    """Every message of a turn; the question's buttons carry the session's current step."""
-    session = turn.session
-    for message in turn.messages:
-        markup = None
-        if message.buttons and session.id is not None and session.status == "active":
-            markup = answer_keyboard(session.id, session.step, message.buttons)
-        await send_message(bot, chat_id, message, markup)

@@ -1,16 +1,13 @@
-"""Alembic environment: runs on the connection Coachbot hands over, or opens its own."""
+"""Alembic environment: runs on the connection Coachbot hands over (``coachbot db upgrade``)."""
 
 from __future__ import annotations
-
-import asyncio
 
 from alembic import context
 from sqlalchemy import Connection
 
-from bot.store.database import create_engine
-from bot.store.tables import Base
+from bot.store.tables import metadata
 
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_on(connection: Connection) -> None:
@@ -20,16 +17,7 @@ def run_on(connection: Connection) -> None:
         context.run_migrations()
 
 
-async def run_standalone() -> None:
-    """Used by the plain ``alembic`` command line: open an engine from the configured URL."""
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "")
-    async with engine.begin() as connection:
-        await connection.run_sync(run_on)
-    await engine.dispose()
-
-
 handed_over = context.config.attributes.get("connection")
-if handed_over is not None:
-    run_on(handed_over)
-else:
-    asyncio.run(run_standalone())
+if handed_over is None:
+    raise SystemExit("run migrations with `coachbot db upgrade`: it opens the database for Alembic")
+run_on(handed_over)

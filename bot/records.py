@@ -1,4 +1,4 @@
-"""Plain data the store keeps: users, sessions and logged answers (JSON-serialisable)."""
+"""The domain records the engine works on and the store keeps: plain, JSON-serialisable data."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class User:
     external_id: str
     display_name: str
     language: str | None
+    active: bool = True
 
 
 @dataclass(frozen=True)

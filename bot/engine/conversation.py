@@ -1,0 +1,173 @@
+"""One user's coaching inside one transaction: start, answer, go back, resume, pick from the menu.
+
+Everything here is plain synchronous code over a ``Transaction``: the coach runs it as one
+unit, so reading the session, the engine step and saving it happen in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from bot.dialogue.catalog import Catalog
+from bot.engine.engine import Engine, Person
+from bot.engine.menu import MenuItem, build_menu, check_in_dialogue, check_in_inputs
+from bot.engine.phrases import phrase
+from bot.engine.turn import Incoming, StartDialogue, Turn
+from bot.errors import ContentChanged, NoSuchCommitment, UnknownDialogue
+from bot.records import CommitmentOutcome, NewCommitment, Session, User
+from bot.store.base import Transaction
+
+log = logging.getLogger(__name__)
+
+
+class Conversation:
+    """What the coach does for ``user``, through the transaction ``tx``."""
+
+    def __init__(self, engine: Engine, tx: Transaction, user: User, lang: str) -> None:
+        self.engine = engine
+        self.tx = tx
+        self.user = user
+        self.person = Person(user.display_name, lang)
+        self._sessions: list[Session] | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        """The dialogues being served."""
+        return self.engine.catalog
+
+    @property
+    def lang(self) -> str:
+        """The language the user is addressed in."""
+        return self.person.lang
+
+    def sessions(self) -> list[Session]:
+        """The user's unfinished sessions, most recently used first (read once per unit)."""
+        if self._sessions is None:
+            self._sessions = self.tx.active_sessions(self.user.id)
+        return self._sessions
+
+    def current(self) -> Session | None:
+        """The most recently used unfinished session, if any."""
+        sessions = self.sessions()
+        return sessions[0] if sessions else None
+
+    def menu(self) -> list[MenuItem]:
+        """Unfinished sessions, due check-ins, the entry dialogue, the tracks, later check-ins."""
+        commitments = self.tx.open_commitments(self.user.id)
+        return build_menu(self.catalog, self.lang, self.sessions(), commitments)
+
+    def open(self, dialogue_id: str, commitment_id: int | None = None) -> Turn:
+        """Resume the unfinished session of ``dialogue_id``, or start one (or a check-in)."""
+        if commitment_id is not None:
+            return self._check_in(commitment_id)
+        dialogue = self.catalog.get(dialogue_id)
+        if dialogue.model.inputs:  # a check-in starts from its commitment, never by name
+            raise UnknownDialogue(dialogue_id)
+        for session in self.sessions():
+            if session.dialogue_id == dialogue_id:
+                return self._show(session, phrase(self.lang, "resumed"))
+        return self.start(dialogue_id)
+
+    def start(self, dialogue_id: str, inputs: Mapping[str, Any] | None = None) -> Turn:
+        """A new session of ``dialogue_id``, saved with this unit."""
+        turn = self.engine.start(self.user.id, dialogue_id, self.person, inputs)
+        self._save(turn, expected_step=None)
+        return self._follow_on(turn)
+
+    def resume(self, notice: str = "resumed") -> Turn | None:
+        """The current question of the unfinished session (``None`` if there is none)."""
+        session = self.current()
+        return self._show(session, phrase(self.lang, notice)) if session else None
+
+    def reply(self, incoming: Incoming) -> Turn | None:
+        """Answer the current question; ``None`` when there is no unfinished session."""
+        return self._step(lambda s: self.engine.reply(s, incoming, self.person))
+
+    def back(self) -> Turn | None:
+        """Undo the last answer of the current session."""
+        return self._step(lambda s: self.engine.back(s, self.person))
+
+    def restart(self) -> Turn | None:
+        """Abandon the current session (kept for history) and start its dialogue afresh."""
+        session = self.current()
+        if session is None or session.id is None:
+            return None
+        self.tx.abandon(session.id)
+        return self.start(session.dialogue_id, self._inputs_of(session))
+
+    def cancel(self) -> bool:
+        """Stop the current session (kept as abandoned); False if there was none."""
+        session = self.current()
+        if session is None or session.id is None:
+            return False
+        self.tx.abandon(session.id)
+        return True
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _check_in(self, commitment_id: int) -> Turn:
+        open_ones = {c.id: c for c in self.tx.open_commitments(self.user.id)}
+        commitment = open_ones.get(commitment_id)
+        dialogue = check_in_dialogue(self.catalog)
+        if commitment is None or dialogue is None:
+            raise NoSuchCommitment(f"commitment {commitment_id} is not open for this user")
+        return self.start(dialogue.id, check_in_inputs(self.catalog, commitment, self.lang))
+
+    def _inputs_of(self, session: Session) -> dict[str, Any]:
+        """The values a session was started with, to start its dialogue again."""
+        names = self.catalog.get(session.dialogue_id).model.inputs
+        return {name: session.answers[name] for name in names if name in session.answers}
+
+    def _show(self, session: Session, notice: str) -> Turn:
+        try:
+            return self.engine.show(session, self.person, notice)
+        except ContentChanged:
+            return self._start_over(session)
+
+    def _step(self, act: Callable[[Session], Turn]) -> Turn | None:
+        session = self.current()
+        if session is None:
+            return None
+        try:
+            turn = act(session)
+        except ContentChanged:
+            return self._start_over(session)
+        if turn.session is session and not turn.saved:
+            return turn  # nothing changed (a re-prompt): nothing to store
+        self._save(turn, expected_step=session.step)
+        return self._follow_on(turn)
+
+    def _save(self, turn: Turn, expected_step: int | None) -> None:
+        writes = [e for e in turn.effects if isinstance(e, NewCommitment | CommitmentOutcome)]
+        self.tx.save(turn.session, turn.saved, expected_step=expected_step, writes=writes)
+        self._sessions = None  # read again if this unit needs them once more
+
+    def _follow_on(self, turn: Turn) -> Turn:
+        """If the turn ends by starting another dialogue, start it and show both."""
+        targets = [e.dialogue_id for e in turn.effects if isinstance(e, StartDialogue)]
+        if not targets:
+            return turn
+        if targets[0] not in self.catalog.latest:
+            log.warning(
+                "%s asked to start %r, which is not served", turn.session.dialogue_id, targets[0]
+            )
+            return turn
+        following = self.open(targets[0])
+        return replace(
+            following,
+            messages=turn.messages + following.messages,
+            saved=turn.saved + following.saved,
+            notice=turn.notice,
+        )
+
+    def _start_over(self, session: Session) -> Turn:
+        log.warning(
+            "session %s: its step vanished from %s; starting over", session.id, session.dialogue_id
+        )
+        if session.id is not None:
+            self.tx.abandon(session.id)
+        turn = self.start(session.dialogue_id, self._inputs_of(session))
+        return replace(turn, notice=phrase(self.lang, "content_changed"))
