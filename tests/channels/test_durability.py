@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 import time
 
 from tests.channels.conftest import Spawn
+from tests.db import rows
 
 QUESTIONS = {
     "moving": "Hoe bedank je hem?",
@@ -20,12 +20,11 @@ QUESTIONS = {
 
 
 def stored_session(database_url: str) -> tuple[str, dict[str, object]]:
-    """(current node, answers) of the user's active session, read straight from the file."""
-    with sqlite3.connect(database_url.split("///", 1)[1]) as connection:
-        node, answers = connection.execute(
-            "SELECT node, answers FROM sessions WHERE status = 'active'"
-        ).fetchone()
-    return node, json.loads(answers)
+    """(current node, answers) of the user's active session, read straight from the database."""
+    [(node, answers)] = rows(
+        database_url, "SELECT node, answers FROM sessions WHERE status = 'active'"
+    )
+    return str(node), json.loads(str(answers))
 
 
 ARGS = ("--user", "Eva", "--dialogue", "relationships", "--lang", "nl")

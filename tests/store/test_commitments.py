@@ -77,8 +77,8 @@ async def test_the_menu_offers_a_check_in_which_comes_first_once_due(
     later = await menu_of(coach)
     rows(
         database_url,
-        "UPDATE commitments SET due_at = ?",
-        (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+        "UPDATE commitments SET due_at = :due",
+        due=datetime.now(UTC) - timedelta(hours=1),
     )
     due = await menu_of(coach)
 
