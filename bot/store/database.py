@@ -147,8 +147,7 @@ def current_revision(connection: Connection) -> str | None:
 def upgrade(connection: Connection) -> None:
     """Bring the schema on ``connection`` to the newest migration."""
     known = current_revision(connection)
-    script = ScriptDirectory.from_config(alembic_config())
-    if known is not None and script.get_revision(known) is None:
+    if known is not None and not _knows(known):
         raise DatabaseSetupError(
             f"the database is at schema revision {known!r}, which this Coachbot does not know: "
             "it was used by a newer version. Run that version, or restore a backup."
@@ -159,6 +158,13 @@ def upgrade(connection: Connection) -> None:
         command.upgrade(config, "head")
     except CommandError as err:
         raise DatabaseSetupError(f"the database schema cannot be upgraded: {err}") from err
+
+
+def _knows(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def migrate_sqlite(path: str, options: StoreOptions) -> None:

@@ -11,13 +11,14 @@ Reads run on a second, read-only connection and never wait for the writer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, NestedTransaction
 from sqlalchemy.exc import DBAPIError
 
 from bot.errors import ConcurrentUpdate, StoreUnavailable
@@ -109,7 +110,7 @@ class SqliteStore:
                 if not jobs:
                     continue
                 units = [job.unit for job in jobs]
-                results = await loop.run_in_executor(self._writer, self._commit_group, units)
+                results = await loop.run_in_executor(self._writer, self._commit_safely, units)
                 for job, result in zip(jobs, results, strict=True):
                     if job.future.done():
                         continue
@@ -121,6 +122,18 @@ class SqliteStore:
 
     # -- the writer thread -----------------------------------------------------------------
 
+    def _commit_safely(self, units: list[Unit[Any]]) -> list[Any]:
+        """Commit a group; whatever goes wrong fails this group only, never the writer."""
+        try:
+            return self._commit_group(units)
+        except Exception as err:
+            log.exception("a group of %d step(s) failed as a whole", len(units))
+            if self._write_connection is not None:
+                self._rollback(self._write_connection)
+            return [_Failed(StoreUnavailable(f"the write failed: {type(err).__name__}"))] * len(
+                units
+            )
+
     def _commit_group(self, units: list[Unit[Any]]) -> list[Any]:
         connection = self._writing()
         try:
@@ -130,8 +143,12 @@ class SqliteStore:
         results = []
         for unit in units:
             results.append(self._run_one(connection, unit))
-            if not connection.in_transaction():  # SQLite rolled everything back (disk full...)
-                return [_Failed(StoreUnavailable("the database rolled back"))] * len(units)
+            if not _in_transaction(connection):  # SQLite itself rolled back (disk full, I/O)
+                self._rollback(connection)
+                failure = results[-1].error if isinstance(results[-1], _Failed) else None
+                reason = failure if isinstance(failure, StoreUnavailable) else None
+                error = reason or StoreUnavailable("the database rolled the write back")
+                return [_Failed(error)] * len(units)
         try:
             connection.commit()
         except DBAPIError as err:
@@ -163,18 +180,17 @@ class SqliteStore:
             savepoint = connection.begin_nested()
             try:
                 result = unit(SqlTransaction(connection))
+                savepoint.commit()
+                return result
             except ConcurrentUpdate:  # another process moved the session: read it again
-                savepoint.rollback()
+                _undo(savepoint)
                 continue
             except DBAPIError as err:
-                if savepoint.is_active:
-                    savepoint.rollback()
+                _undo(savepoint)
                 return _Failed(StoreUnavailable(describe_sqlite_failure(self.path, err)))
             except Exception as err:  # the unit's own error: only its part is undone
-                savepoint.rollback()
+                _undo(savepoint)
                 return _Failed(err)
-            savepoint.commit()
-            return result
         return _Failed(ConcurrentUpdate("the session kept changing; please try again"))
 
     def _writing(self) -> Connection:
@@ -208,3 +224,17 @@ class SqliteStore:
     def _close_reader(self) -> None:
         if self._read_connection is not None:
             self._read_connection.close()
+
+
+def _in_transaction(connection: Connection) -> bool:
+    """Whether SQLite itself still has the transaction open (after SQLITE_FULL it has not)."""
+    dbapi = connection.connection.dbapi_connection
+    return bool(getattr(dbapi, "in_transaction", True))
+
+
+def _undo(savepoint: NestedTransaction) -> None:
+    """Roll back to the savepoint, unless SQLite already rolled back everything."""
+    if not savepoint.is_active:
+        return
+    with contextlib.suppress(DBAPIError):  # no such savepoint: the transaction is gone
+        savepoint.rollback()
