@@ -11,7 +11,7 @@ import pytest
 
 from bot.channels.telegram.app import TelegramApp as App
 from bot.channels.telegram.app import Webhook, silence_request_urls, start, stop
-from bot.channels.telegram.sender import split_text
+from bot.channels.telegram.limits import split_text
 from bot.engine.coach import Coach
 from tests.db import rows
 from tests.telegram.conftest import application_for

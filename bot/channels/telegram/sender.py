@@ -5,28 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import ParseMode
 
 from bot.channels.telegram.callback_data import Answer, Payload, encode
+from bot.channels.telegram.limits import fit_caption, split_text
 from bot.engine.turn import Button, Message, Turn
-
-CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
-
-
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut at paragraph, then line, then word ends."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = (
-            max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0)
-        )
-        cut = cut or limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    pieces.append(rest)
-    return [piece for piece in pieces if piece]
 
 
 def keyboard(rows: Sequence[Sequence[tuple[str, Payload]]]) -> InlineKeyboardMarkup:
@@ -49,7 +32,7 @@ def answer_keyboard(session_id: int, step: int, buttons: Sequence[Button]) -> In
 async def send_message(
     bot: Bot, chat_id: int, message: Message, markup: InlineKeyboardMarkup | None
 ) -> None:
-    """One engine message: its text (split when long; buttons on the last piece), then its image."""
+    """One engine message: its text (split when long; buttons on the last part), then its image."""
     pieces = split_text(message.text)
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1
@@ -58,7 +41,7 @@ async def send_message(
         )
     if message.image is not None:
         photo = InputFile(message.image.png, filename=message.image.filename)
-        await bot.send_photo(chat_id, photo, caption=message.image.caption[:CAPTION_LIMIT])
+        await bot.send_photo(chat_id, photo, caption=fit_caption(message.image.caption))
 
 
 async def send_turn(bot: Bot, chat_id: int, turn: Turn) -> None:
