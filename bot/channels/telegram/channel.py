@@ -17,6 +17,7 @@ from bot.channels.telegram import callback_data as cd
 from bot.channels.telegram.locks import UserLocks
 from bot.channels.telegram.screens import Screens, label_of, mark_chosen, user_chat
 from bot.channels.telegram.sender import keyboard
+from bot.channels.text import clean_text
 from bot.engine.coach import Coach
 from bot.engine.menu import MenuItem
 from bot.engine.phrases import phrase
@@ -89,7 +90,7 @@ class TelegramChannel:
                 log.warning("update=%s could not tell the user about the failure", update_id)
 
     async def _user(self, sender: TgUser) -> User:
-        return await self.coach.user(f"telegram:{sender.id}", sender.first_name or "")
+        return await self.coach.user(f"telegram:{sender.id}", clean_text(sender.first_name or ""))
 
     async def _dispatch(self, update: Update, bot: Bot, user: User) -> str:
         if update.callback_query is not None:
@@ -103,7 +104,9 @@ class TelegramChannel:
         if self.log_texts:  # only with COACHBOT_LOG_MESSAGE_TEXTS, for debugging
             log.debug("update=%s user=%s text=%r", update.update_id, user.id, message.text)
         incoming = (
-            Incoming.text(message.text) if message.text else Incoming.unsupported(_kind(message))
+            Incoming.text(clean_text(message.text))
+            if message.text
+            else Incoming.unsupported(_kind(message))
         )
         turn = await self.coach.reply(user, incoming)
         await self.screens.turn_or_menu(bot, user, turn)
