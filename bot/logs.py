@@ -69,7 +69,10 @@ class Redactor(logging.Filter):
         """Redact the record in place (other handlers see the redacted record too)."""
         if self.hide_texts and record.args and _writes_texts(record.name):
             record.args = _hide(record.args)
-        message = self.redact(record.getMessage())
+        try:
+            message = self.redact(record.getMessage())
+        except (TypeError, ValueError):  # arguments that do not fit the format: leave them out
+            message = self.redact(f"{record.msg} [arguments left out: they do not fit]")
         if record.exc_info and not record.exc_text:
             record.exc_text = _traceback.formatException(record.exc_info)
         record.msg, record.args, record.exc_info = message, None, None  # exc_text stands for it
@@ -84,9 +87,16 @@ def _writes_texts(name: str) -> bool:
     return any(name == prefix or name.startswith(prefix + ".") for prefix in TEXT_LOGGERS)
 
 
+class _Hidden:
+    """Stands for a hidden argument, for ``%s`` and ``%r`` alike."""
+
+    def __repr__(self) -> str:
+        return HIDDEN
+
+
 def _hide(args: tuple[Any, ...] | Mapping[str, Any]) -> tuple[Any, ...] | Mapping[str, Any]:
     def keep(value: Any) -> Any:
-        return value if value is None or isinstance(value, int | float) else HIDDEN
+        return value if value is None or isinstance(value, int | float) else _Hidden()
 
     if isinstance(args, Mapping):
         return {key: keep(value) for key, value in args.items()}

@@ -200,3 +200,37 @@ async def test_an_unreachable_bot_api_is_one_clear_line(database_url: str) -> No
     assert output.startswith(f"coachbot: cannot reach the Telegram Bot API at {api_url} (")
     assert output.rstrip().endswith("Check the network and COACHBOT_TELEGRAM_API_URL.")
     assert len(output.splitlines()) == 1
+
+
+def record(message: str, *args: object, name: str = "bot") -> logging.LogRecord:
+    return logging.LogRecord(name, logging.ERROR, __file__, 1, message, args, None)
+
+
+def test_the_redactor_replaces_every_form_of_a_secret() -> None:
+    redactor = Redactor(TOKEN, SECRET)
+    quoted = TOKEN.replace(":", "%3A")
+    logged = record("url %s/%s and %s; half %s", TOKEN, quoted, SECRET, TOKEN.split(":")[1])
+
+    assert redactor.filter(logged)
+
+    assert logged.getMessage() == "url [redacted]/[redacted] and [redacted]; half [redacted]"
+
+
+def test_payloads_of_chatty_libraries_are_hidden_and_numbers_kept() -> None:
+    redactor = Redactor(TOKEN)
+    webhook = record("Received data was: %r (%d bytes)", {"text": MARKER}, 42, name="telegram.ext")
+    ours = record("update=%s text=%s", 7, MARKER, name="bot.channels.telegram.channel")
+
+    redactor.filter(webhook)
+    redactor.filter(ours)  # our own loggers log texts only when asked to
+
+    assert webhook.getMessage() == "Received data was: [hidden] (42 bytes)"
+    assert ours.getMessage() == f"update=7 text={MARKER}"
+
+
+def test_a_record_whose_arguments_do_not_fit_is_still_written() -> None:
+    logged = record("%d of %d", "x")
+
+    assert Redactor(TOKEN).filter(logged)
+
+    assert logged.getMessage() == "%d of %d [arguments left out: they do not fit]"
