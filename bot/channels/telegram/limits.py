@@ -4,7 +4,9 @@ Telegram counts a message's length in UTF-16 code units of the text *after* HTML
 (4,096 for a message, 1,024 for a caption), and refuses a message whose markup does not parse on
 its own. So a text is read into visible characters and the tags between them; each part is cut at
 a paragraph, line or word break where possible (never inside a tag or an entity), closes the tags
-still open at its end, and the next part reopens them with their attributes.
+still open at its end, and the next part reopens them with their attributes. A text that fits
+is returned unchanged; the parts of one that does not are written anew, their text escaped the
+plain way (``&amp;``, ``&lt;``, ``&gt;``), so ``&quot;`` or ``&#128512;`` become the character.
 """
 
 from __future__ import annotations
