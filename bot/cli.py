@@ -6,7 +6,6 @@ import asyncio
 import getpass
 import io
 import json
-import logging
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -20,14 +19,15 @@ from bot.channels.telegram.app import (
     Webhook,
     build_application,
     run_until_signalled,
-    silence_request_urls,
 )
+from bot.channels.telegram.startup import run_bot
 from bot.channels.terminal import StdinLines, TerminalChat
 from bot.dialogue.catalog import Catalog, load_catalog
 from bot.engine.coach import Coach, Visitor
 from bot.engine.engine import Engine
 from bot.engine.phrases import phrase
 from bot.errors import DatabaseSetupError
+from bot.logs import configure_logging, redact_also
 from bot.settings import Settings
 from bot.store import Store, StoreOptions, open_store
 
@@ -192,10 +192,11 @@ def run(
             err=True,
         )
         raise typer.Exit(2)
+    redact_also(secret_token or "")
     webhook = Webhook(webhook_url, secret_token or "", listen, port) if webhook_url else None
     catalog = _catalog(settings)
     _report_broken(catalog)
-    asyncio.run(_run(settings, catalog, webhook))
+    raise typer.Exit(run_bot(_run(settings, catalog, webhook), settings.telegram_api_url))
 
 
 async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) -> None:
@@ -221,8 +222,5 @@ def main() -> None:
     except ValidationError as err:
         print(f"coachbot: invalid COACHBOT_* setting:\n{err}", file=sys.stderr)
         raise SystemExit(2) from err
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    silence_request_urls()
+    configure_logging(settings)
     app(obj=settings)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels.text import clean_text
 from bot.engine.coach import Coach, MenuItem, Reply, Visitor
 from bot.engine.phrases import phrase
 from bot.engine.turn import Button, Incoming, Message
@@ -93,6 +94,7 @@ class TerminalChat:
 
     async def _handle(self, line: str) -> bool:
         """Act on one line; False when the user wants to stop."""
+        line = clean_text(line)
         if line.startswith("/"):
             return await self._command(line.split()[0].lower())
         if self.menu_items and not self.buttons:

@@ -146,16 +146,16 @@ class SqliteStore:
             if not _in_transaction(connection):  # SQLite itself rolled back (disk full, I/O)
                 self._rollback(connection)
                 failure = results[-1].error if isinstance(results[-1], _Failed) else None
-                reason = failure if isinstance(failure, StoreUnavailable) else None
-                error = reason or StoreUnavailable("the database rolled the write back")
-                return [_Failed(error)] * len(units)
+                if not isinstance(failure, StoreUnavailable):
+                    failure = StoreUnavailable("the database rolled the write back")
+                return [_Failed(failure)] * len(units)
         try:
             connection.commit()
         except DBAPIError as err:
             self._rollback(connection)
-            reason = describe_sqlite_failure(self.path, err)
-            log.error("commit of %d step(s) failed: %s", len(units), reason)
-            return [_Failed(StoreUnavailable(reason))] * len(units)
+            why = describe_sqlite_failure(self.path, err)
+            log.error("commit of %d step(s) failed: %s", len(units), why)
+            return [_Failed(StoreUnavailable(why))] * len(units)
         return results
 
     def _begin(self, connection: Connection) -> None:

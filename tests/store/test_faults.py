@@ -13,8 +13,8 @@ from bot.engine.coach import Coach
 from bot.engine.engine import Engine
 from bot.engine.turn import Incoming
 from bot.errors import ConcurrentUpdate, RenderError, StoreUnavailable
-from bot.store import Store, StoreOptions, open_store
 from bot.records import SavedAnswer
+from bot.store import Store, StoreOptions, open_store
 from bot.store.base import Transaction
 from bot.store.sql import SqlTransaction
 from tests.db import rows
@@ -161,7 +161,7 @@ async def test_a_lost_server_connection_is_survived(
         pytest.skip("a SQLite file has no connection to lose")
     coach = Coach(engine, store)
     await coach.open(EVE, "kinds")
-    killed = []
+    killed: list[int] = []
 
     def kill_once(tx: Transaction) -> None:
         if not killed:  # the server restarts in the middle of this step

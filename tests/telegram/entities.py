@@ -19,6 +19,7 @@ _KINDS = {
     "pre": "pre",
     "blockquote": "blockquote",
     "tg-spoiler": "spoiler",
+    "span": "spoiler",  # only as <span class="tg-spoiler">
     "a": "text_link",
 }
 
@@ -36,7 +37,7 @@ class _Parser(HTMLParser):
         self.open: list[tuple[str, int, dict[str, Any]]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _KINDS:
+        if tag not in _KINDS or (tag == "span" and dict(attrs).get("class") != "tg-spoiler"):
             raise ValueError(f'Bad Request: can\'t parse entities: unsupported start tag "{tag}"')
         extra = {"url": dict(attrs).get("href", "")} if tag == "a" else {}
         self.open.append((tag, utf16_length(self.text), extra))

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.telegram.entities import parse_html
+from tests.telegram.entities import parse_html, utf16_length
 
 TOKEN = "123456:TEST-TOKEN"
 BOT = {"id": 123456, "is_bot": True, "first_name": "Coachbot", "username": "coachbot_test_bot"}
@@ -222,6 +222,8 @@ class FakeBotAPI:
         )
 
     async def _send_photo(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        if utf16_length(params.get("caption") or "") > 1024:
+            raise ValueError("Bad Request: message caption is too long")
         return self._record(params, Sent(0, params.get("caption"), [], photo=files.get("photo")))
 
     async def _send_document(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
@@ -324,9 +326,12 @@ async def _read(request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]
 
 
 def _check_markup(params: dict[str, Any], key: str) -> None:
-    """Refuse, like Telegram, HTML that does not parse."""
-    if params.get("parse_mode") == "HTML":
-        parse_html(params[key])
+    """Refuse, like Telegram, HTML that does not parse and texts that are empty or too long."""
+    text = parse_html(params[key])[0] if params.get("parse_mode") == "HTML" else params[key]
+    if not text.strip():
+        raise ValueError("Bad Request: message text is empty")
+    if utf16_length(text) > 4096:
+        raise ValueError("Bad Request: message is too long")
 
 
 def _buttons(params: dict[str, Any]) -> list[list[tuple[str, str]]]:

@@ -176,9 +176,3 @@ async def run_until_signalled(
         with contextlib.suppress(asyncio.CancelledError):
             await pruning
         await stop(application)
-
-
-def silence_request_urls() -> None:
-    """httpx and httpcore log request URLs, and Telegram URLs contain the bot token."""
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)

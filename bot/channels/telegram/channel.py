@@ -42,6 +42,7 @@ from bot.channels.telegram.sender import (
     language_keyboard,
     outgoing,
 )
+from bot.channels.text import clean_text
 from bot.engine.coach import Coach, Reply, Visitor
 from bot.engine.phrases import phrase
 from bot.engine.turn import Incoming
@@ -122,7 +123,7 @@ class TelegramChannel:
                 update, lambda v, u: self.coach.resume(v, update_id=u, notice="resent")
             )
             return
-        incoming = Incoming.text(text)
+        incoming = Incoming.text(clean_text(text))
         await self._serve(update, lambda v, u: self.coach.reply(v, incoming, update_id=u))
 
     async def on_unreadable(self, update: Update, context: Context) -> None:
@@ -244,7 +245,7 @@ class TelegramChannel:
         try:
             if sender is None or sender.is_bot:
                 return
-            visitor = Visitor(f"telegram:{sender.id}", sender.first_name or "")
+            visitor = Visitor(f"telegram:{sender.id}", clean_text(sender.first_name or ""))
             reply = await self._call(update, visitor, call)
             if reply is None or reply.duplicate:
                 return

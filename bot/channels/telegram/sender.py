@@ -8,33 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.constants import MessageLimit
 
 from bot.channels.telegram import callback_data as cd
 from bot.channels.telegram.callback_data import Answer, Payload, encode
+from bot.channels.telegram.limits import fit_caption, split_text
 from bot.engine.coach import Reply
 from bot.engine.menu import MenuItem
 from bot.engine.phrases import phrase
 from bot.engine.turn import Button, Chart
 from bot.languages import LANGUAGES, NAMES
-
-CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
-
-
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut at paragraph, then line, then word ends."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = (
-            max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0)
-        )
-        cut = cut or limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    pieces.append(rest)
-    return [piece for piece in pieces if piece]
 
 
 def keyboard(rows: Sequence[Sequence[tuple[str, Payload]]]) -> InlineKeyboardMarkup:
@@ -129,6 +111,5 @@ async def send_message(bot: Bot, chat_id: int, message: Outgoing) -> None:
     if message.chart is not None:
         png = await asyncio.to_thread(message.chart.png)  # tens of ms: not on the event loop
         photo = InputFile(png, filename=message.chart.filename)
-        await bot.send_photo(
-            chat_id, photo, caption=html.escape(message.chart.caption[:CAPTION_LIMIT], quote=False)
-        )
+        caption = fit_caption(html.escape(message.chart.caption, quote=False))
+        await bot.send_photo(chat_id, photo, caption=caption)

@@ -1,0 +1,82 @@
+"""Incoming text is cleaned at the channel boundary: storable, echoable, exportable."""
+
+from __future__ import annotations
+
+import io
+import json
+import unicodedata
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.channels.terminal import TerminalChat
+from bot.channels.text import clean_text
+from bot.engine.coach import Coach, Visitor
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Anna\ud800 en Bert", "Anna en Bert"),  # a lone high surrogate
+        ("\udfffBert", "Bert"),  # a lone low surrogate
+        ("\ud83d\ude00 blij", "😀 blij"),  # a pair as two code points is the emoji it encodes
+        ("👩\u200d👩\u200d👧 🇳🇱 𝒳 👍🏽 ❤️", "👩\u200d👩\u200d👧 🇳🇱 𝒳 👍🏽 ❤️"),
+        ("a\x00b\x07c\x1bd\x7fe\x85f", "abcdef"),
+        (
+            "regel 1\r\nregel 2\rregel 3\n\tingesprongen",
+            "regel 1\nregel 2\nregel 3\n\tingesprongen",
+        ),
+        ("Cafe\u0301", "Café"),  # NFC: one é, as typed on another keyboard
+        ("\u200fשלום\u200e ok", "\u200fשלום\u200e ok"),  # direction marks are text, not noise
+        ("\ud800", ""),
+    ],
+)
+def test_clean_text(typed: str, kept: str) -> None:
+    assert clean_text(typed) == kept
+
+
+_ANY = st.text(
+    st.one_of(st.characters(), st.integers(0xD800, 0xDFFF).map(chr), st.sampled_from("\r\n\t"))
+)
+
+
+@given(_ANY)
+def test_the_result_always_encodes_and_cleaning_twice_changes_nothing(value: str) -> None:
+    cleaned = clean_text(value)
+
+    cleaned.encode("utf-8")
+    assert clean_text(cleaned) == cleaned
+    assert not any(unicodedata.category(c) == "Cc" and c not in "\t\n" for c in cleaned)
+
+
+@given(st.text(st.characters(exclude_categories=("Cs", "Cc"))))
+def test_ordinary_text_is_only_normalised(value: str) -> None:
+    assert clean_text(value) == unicodedata.normalize("NFC", value)
+
+
+def lines_of(*lines: str) -> Callable[[], Awaitable[str | None]]:
+    """A terminal's input: these lines, then the end."""
+    queue = iter(lines)
+
+    async def read_line() -> str | None:
+        return next(queue, None)
+
+    return read_line
+
+
+async def test_the_terminal_drops_a_lone_surrogate_before_storing(
+    coach: Coach, tmp_path: Path
+) -> None:
+    eva = Visitor("terminal:eva", "Eva")
+    out = io.StringIO()
+    lines = lines_of("Ik verkoop zon\udc80nepanelen")
+    chat = TerminalChat(coach, eva, lines, out, tmp_path)
+
+    assert await chat.run("kinds", "nl") == 0
+
+    assert "Hoeveel deals per maand?" in out.getvalue()  # the answer was taken
+    exported = json.dumps((await coach.export(eva)).export, ensure_ascii=False).encode()
+    assert b"Ik verkoop zonnepanelen" in exported
