@@ -47,10 +47,16 @@ async def api() -> AsyncIterator[FakeBotAPI]:
     await fake.stop()
 
 
-def application_for(api: FakeBotAPI, coach: Coach) -> TelegramApp:
+def application_for(api: FakeBotAPI, coach: Coach, messages_per_second: float = 30) -> TelegramApp:
     """The bot's real Application, pointed at the fake API (which can tell when it is idle)."""
     channel = TelegramChannel(coach)
-    options = TelegramOptions(TOKEN, api.base_url, api.base_file_url, max_retries=2)
+    options = TelegramOptions(
+        TOKEN,
+        api.base_url,
+        api.base_file_url,
+        max_retries=2,
+        messages_per_second=messages_per_second,
+    )
     already = api.delivered  # handled by an earlier application in the same test
     api.bot_busy = lambda: channel.finished_updates < api.delivered - already
     return build_application(options, coach, channel)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from typing import Any
@@ -89,6 +90,22 @@ class FakeUser:
         update = {"update_id": self.api.next_update_id(), "callback_query": query}
         await self.api.queue(update)
         return update
+
+    async def act(self, action: str, expect: str, within: float = 60.0) -> None:
+        """Press the button ``action`` (or type it after '>') and wait for a reply with ``expect``.
+
+        Unlike ``api.settle`` this waits for this user only, so many users can act at once.
+        """
+        seen = len(self.messages)
+        if action.startswith(">"):
+            await self.send(action[1:].strip())
+        else:
+            await self.click(action)
+        deadline = time.monotonic() + within
+        while not any(expect in (m.text or "") for m in self.messages[seen:]):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"user {self.id}: no reply with {expect!r} to {action!r}")
+            await asyncio.sleep(0.02)
 
     async def resend(self, update: dict[str, Any]) -> None:
         """Deliver the very same update (same update_id) again."""

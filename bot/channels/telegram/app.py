@@ -64,6 +64,7 @@ class TelegramOptions:
     file_url: str = "https://api.telegram.org/file/bot"
     max_retries: int = 3
     log_message_texts: bool = False
+    messages_per_second: float = 30  # Telegram's limit for one bot, over all chats
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,11 @@ def build_application(
         .base_url(options.api_url)
         .base_file_url(options.file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=options.max_retries))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=options.messages_per_second, max_retries=options.max_retries
+            )
+        )
         .concurrent_updates(PerUserOrder(MAX_CONCURRENT_UPDATES))
     )
     if request is not None:
