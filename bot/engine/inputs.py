@@ -72,6 +72,8 @@ def _text(node: TextNode, incoming: Incoming) -> Accepted | Rejected:
 
 
 def _number(node: NumberNode, value: str, lang: str) -> Accepted | Rejected:
+    if sum(c in "0123456789" for c in value) > _MAX_DIGITS:  # beyond what a float holds exactly
+        return Rejected("number_too_long", {"max": _MAX_DIGITS})
     number = parse_number(value, lang)
     if number is None:
         return Rejected("not_a_number", {"example": "1.500" if lang == "nl" else "1,500"})

@@ -30,6 +30,9 @@ class ChatProcess:
             env=env,
             text=True,
             encoding="utf-8",
+            # A suite run with SIGINT ignored (nohup, some CI runners) passes that on to its
+            # children; the chat must get Ctrl-C the way a person's terminal delivers it.
+            preexec_fn=_default_sigint,
         )
         self.output = ""
         self._chunks: queue.Queue[str] = queue.Queue()
@@ -92,6 +95,10 @@ class ChatProcess:
                     pipe.close()
         while not self._chunks.empty():
             self.output += self._chunks.get()
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_chat(database_url: str, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:

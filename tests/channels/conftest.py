@@ -11,9 +11,7 @@ from tests.channels.chat_process import ChatProcess
 Spawn = Callable[..., ChatProcess]
 
 
-@pytest.fixture
-def spawn(database_url: str) -> Iterator[Spawn]:
-    """Start ``coachbot chat`` processes on the test's database; all are ended afterwards."""
+def _spawner(database_url: str) -> Iterator[Spawn]:
     started: list[ChatProcess] = []
 
     def start(*args: str) -> ChatProcess:
@@ -24,3 +22,15 @@ def spawn(database_url: str) -> Iterator[Spawn]:
     yield start
     for chat in started:
         chat.__exit__(None, None, None)
+
+
+@pytest.fixture
+def spawn(database_url: str) -> Iterator[Spawn]:
+    """Start ``coachbot chat`` processes on the test's database; all are ended afterwards."""
+    yield from _spawner(database_url)
+
+
+@pytest.fixture
+def spawn_sqlite(sqlite_url: str) -> Iterator[Spawn]:
+    """The same, on a SQLite file (for what only a file can do, such as being locked)."""
+    yield from _spawner(sqlite_url)

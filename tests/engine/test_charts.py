@@ -50,3 +50,32 @@ def test_different_levels_draw_different_pictures() -> None:
 def test_a_level_outside_the_ladder_is_refused(level: int) -> None:
     with pytest.raises(RenderError, match="not between 1 and 3"):
         ladder_chart("T", LEVELS, [("Relaties bouwen", level)])
+
+
+def colour_share(png: bytes, colour: str) -> float:
+    """The share of the picture's pixels in ``colour`` (within a small tolerance)."""
+    import io
+
+    import numpy as np
+    from matplotlib import colors, image
+
+    pixels = image.imread(io.BytesIO(png), format="png")[:, :, :3]
+    target = np.array(colors.to_rgb(colour))
+    close = np.all(np.abs(pixels - target) < 0.02, axis=2)
+    return float(close.mean())
+
+
+def test_the_rungs_reached_are_filled_and_the_rest_left_open() -> None:
+    reached, ahead = "#2e7d5b", "#e4ece8"
+    pictures = {
+        levels: ladder_chart("T", LEVELS, list(zip(LADDERS, levels, strict=True)))
+        for levels in [(1, 1, 1), (1, 2, 3), (3, 3, 3)]
+    }
+
+    filled = {levels: colour_share(png, reached) for levels, png in pictures.items()}
+    empty = {levels: colour_share(png, ahead) for levels, png in pictures.items()}
+
+    # 3, 6 and 9 rungs of 9 reached: the filled area grows in step, the open area shrinks.
+    assert 1.8 < filled[1, 2, 3] / filled[1, 1, 1] < 2.2
+    assert 2.7 < filled[3, 3, 3] / filled[1, 1, 1] < 3.3
+    assert empty[3, 3, 3] < 0.001 < empty[1, 2, 3] < empty[1, 1, 1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 from bot.engine.coach import Coach, Reply, Visitor
 from bot.engine.engine import Engine
@@ -196,3 +197,22 @@ async def test_a_session_whose_step_vanished_starts_over_and_keeps_the_old_one(
         ("removed_node", "abandoned"),
         ("product", "active"),
     ]
+
+
+async def test_update_ids_older_than_the_redelivery_window_are_pruned(
+    coach: Coach, database_url: str
+) -> None:
+    await coach.open(EVE, "kinds", update_id=1)
+    await coach.reply(EVE, Incoming.text("koffie"), update_id=2)
+    rows(
+        database_url,
+        "UPDATE processed_updates SET created_at = :old WHERE update_id = 1",
+        old=datetime.now(UTC) - timedelta(days=3),
+    )
+
+    pruned = await coach.prune_updates(datetime.now(UTC) - timedelta(hours=25))
+
+    assert pruned == 1
+    assert rows(database_url, "SELECT update_id FROM processed_updates") == [(2,)]
+    again = await coach.reply(EVE, Incoming.text("12"), update_id=2)  # still known: skipped
+    assert again.duplicate

@@ -200,3 +200,23 @@ def test_start_dialogue_naming_a_missing_dialogue_is_reported(tmp_path: Path) ->
     assert (problem.line, problem.column) == (10, 21)
     assert "'start_dialogue' names 'nowhere', which is not a valid dialogue" in problem.message
     assert "entry" not in catalog.latest
+
+
+async def test_a_commitment_is_closed_once_and_then_stays_as_it_was(
+    coach: Coach, store: Store, database_url: str
+) -> None:
+    await finish_relationships(coach)
+    item = await check_in_item(coach)
+    await coach.open(EVE, item.dialogue_id, item.commitment_id)
+    await coach.reply(EVE, Incoming.choice("yes"))
+    await coach.reply(EVE, Incoming.text("Twee klanten reageerden blij"))
+    await coach.reply(EVE, Incoming.choice("done"))
+    [(checked_at,)] = rows(database_url, "SELECT checked_at FROM commitments")
+    session = turn_of(await coach.open(EVE, "kinds")).session
+    again = [CommitmentOutcome(int(str(item.commitment_id)), "no")]
+
+    await store.write(lambda tx: tx.save(session, [], expected_step=session.step, writes=again))
+
+    assert rows(database_url, "SELECT status, outcome, checked_at FROM commitments") == [
+        ("done", "yes", checked_at)
+    ]

@@ -178,6 +178,7 @@ async def test_flood_control_waits_for_retry_after_and_delivers(api: FakeBotAPI,
 
     attempts = api.calls_of("sendMessage")
     assert len(attempts) == 2  # refused once, then sent after waiting
+    assert attempts[1].at - attempts[0].at >= 1.0  # as long as Telegram asked
     assert eva.texts()[-1].startswith("Zo werkt het:")
 
 
@@ -199,10 +200,12 @@ async def test_mydata_then_forget_leaves_no_row_of_the_user(
     api: FakeBotAPI, bot: App, database_url: str
 ) -> None:
     eva = FakeUser(api, 610)
-    other = FakeUser(api, 611, "Bas")
-    await at_first_question(api, other)
-    await at_first_question(api, eva)
-    await step(api, eva, "Ik zorg voor lunch en een borrel", "> /mydata")
+    bas = FakeUser(api, 611, "Bas")
+    for user in (bas, eva):  # both finish a track: sessions, answers and a commitment each
+        await at_first_question(api, user)
+        await step(api, user, "Ik zorg voor lunch en een borrel", "2 · Beter", "1 · Basis")
+        await step(api, user, "3 · Best", "> Elke week één klant bedanken", "4", "Over een week")
+    await step(api, eva, "> /mydata")
     document = eva.messages[-1]
 
     await step(api, eva, "> /forget", "Ja, wis alles")
@@ -210,15 +213,19 @@ async def test_mydata_then_forget_leaves_no_row_of_the_user(
     assert document.document is not None
     data = json.loads(document.document)
     assert data["profile"]["name"] == "Eva"
-    assert data["sessions"][0]["answers"] == {"thanks": "lunch"}
+    assert data["sessions"][0]["answers"]["thanks"] == "lunch"
+    assert [c["text"] for c in data["commitments"]] == ["Elke week één klant bedanken"]
     assert eva.texts()[-1] == "Alles is gewist. Stuur /start als je ooit opnieuw wilt beginnen."
-    assert rows(database_url, "SELECT display_name FROM users") == [("Bas",)]
-    (bas_id,) = rows(database_url, "SELECT id FROM users")[0]
+    [(bas_id,)] = rows(database_url, "SELECT id FROM users")
     for table in ("sessions", "commitments"):
-        assert rows(database_url, f"SELECT count(*) FROM {table} WHERE user_id != {bas_id}") == [
-            (0,)
-        ]
-    assert rows(database_url, "SELECT count(*) FROM answers") == [(0,)]  # Bas has not answered yet
+        left = rows(database_url, f"SELECT DISTINCT user_id FROM {table}")
+        assert left == [(bas_id,)], table
+    logged = rows(
+        database_url,
+        "SELECT DISTINCT s.user_id FROM answers a JOIN sessions s ON a.session_id = s.id",
+    )
+    assert logged == [(bas_id,)]
+    assert rows(database_url, "SELECT count(*) FROM answers") == [(9,)]  # all of them Bas's
 
 
 def test_long_texts_are_split_at_paragraph_boundaries() -> None:

@@ -22,6 +22,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -101,6 +102,7 @@ class TelegramChannel:
             CallbackQueryHandler(self.on_language_button, pattern=r"^l:"),
             CallbackQueryHandler(self.on_forget_button, pattern=r"^f:"),
             CallbackQueryHandler(self.on_forged_button),
+            TypeHandler(Update, self.on_ignored),  # edits, groups, channel posts: not for us
         ]
 
     # -- messages --------------------------------------------------------------------------
@@ -144,6 +146,11 @@ class TelegramChannel:
             )
 
         await self._serve(update, lambda v, u: self.coach.export(v), deliver)
+
+    async def on_ignored(self, update: Update, context: Context) -> None:
+        """An update no coaching handler takes (an edited message, a group, ...)."""
+        log.info("update=%s ignored", update.update_id)
+        self.finished_updates += 1
 
     # -- buttons ---------------------------------------------------------------------------
 
