@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from bot.dialogue.catalog import load_catalog
 from bot.engine.coach import Coach
 from bot.engine.engine import Engine
 from bot.engine.turn import Incoming
@@ -17,6 +19,7 @@ from bot.records import SavedAnswer
 from bot.store import Store, StoreOptions, open_store
 from bot.store.base import Transaction
 from bot.store.sql import SqlTransaction
+from tests.conftest import PROMPTS
 from tests.db import rows
 from tests.store.test_coach_store import EVE, SAM
 
@@ -175,3 +178,39 @@ async def test_a_lost_server_connection_is_survived(
     assert reply.turn is not None
     assert reply.turn.session.node == "deals"
     assert rows(database_url, "SELECT count(*) FROM answers") == [(1,)]
+
+
+BROKEN = """\
+id: broken
+title: {nl: Kapot, en: Broken}
+description: {nl: Deelt door nul, en: Divides by zero}
+start: ask
+nodes:
+  ask:
+    type: text
+    text: {nl: "Wat verkoop je?", en: "What do you sell?"}
+    save: product
+    next: fail
+  fail:
+    type: end
+    text:
+      nl: "{{ 10 // (product | length - product | length) }}"
+      en: "{{ 10 // (product | length - product | length) }}"
+"""
+
+
+async def test_an_update_whose_step_failed_is_not_marked_handled(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    catalog = load_catalog([tmp_path], PROMPTS)
+    coach = Coach(Engine(catalog), store)
+    await coach.open(EVE, "broken", update_id=1)
+
+    with pytest.raises(RenderError):
+        await coach.reply(EVE, Incoming.text("koffie"), update_id=2)
+
+    # The claim went with the step: Telegram's redelivery of update 2 will be handled, not
+    # skipped as done, and nothing of the failed step was kept.
+    assert rows(database_url, "SELECT update_id FROM processed_updates") == [(1,)]
+    assert rows(database_url, "SELECT count(*) FROM answers") == [(0,)]

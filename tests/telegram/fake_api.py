@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import json
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,7 @@ class FakeBotAPI:
         self._delivered_ids: set[int] = set()
         self._redeliveries: list[dict[str, Any]] = []
         self.delivered = 0  # update deliveries (a redelivered id counts again) the bot fetched
+        self.handed_out: Counter[int] = Counter()  # update id -> how often getUpdates gave it
         self._arrived = asyncio.Condition()
         self._failures: dict[str, list[tuple[int, str, int | None]]] = {}
         self._ids = itertools.count(1)
@@ -127,6 +129,11 @@ class FakeBotAPI:
         async with self._arrived:
             self._redeliveries.append(dict(update))
             self._arrived.notify_all()
+
+    async def redeliver_recent(self, count: int) -> None:
+        """Hand out the last ``count`` updates again, as Telegram may after a bot went down."""
+        for update in self._updates[-count:]:
+            await self.redeliver(update)
 
     def next_update_id(self) -> int:
         """A fresh update id."""
@@ -208,6 +215,7 @@ class FakeBotAPI:
 
     def _hand_out(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
         self._redeliveries = []
+        self.handed_out.update(u["update_id"] for u in updates)
         for update in updates:
             key = id(update)
             if key not in self._delivered_ids:
