@@ -22,19 +22,50 @@ class User:
 
 @dataclass(frozen=True)
 class Frame:
-    """One answered question, kept so ``back`` can undo it."""
+    """One answered question and how to undo it, kept so ``back`` can.
+
+    Only what the step changed is kept (the earlier values of the keys it set, and the keys it
+    added), so a session's history grows with its answers, not with their square.
+    """
 
     node: str
-    answers_before: dict[str, Any]
+    restore: dict[str, Any]
+    added: tuple[str, ...] = ()
+
+    @classmethod
+    def between(cls, node: str, before: dict[str, Any], after: dict[str, Any]) -> Frame:
+        """The frame that takes ``after`` back to ``before``."""
+        restore = {k: v for k, v in before.items() if k not in after or after[k] != v}
+        return cls(node, restore, tuple(k for k in after if k not in before))
+
+    def undo(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers as they were before this step."""
+        kept = {k: v for k, v in answers.items() if k not in self.added}
+        return {**kept, **self.restore}
 
     def to_json(self) -> dict[str, Any]:
         """The frame as JSON-ready data."""
-        return {"node": self.node, "answers_before": self.answers_before}
+        return {"node": self.node, "restore": self.restore, "added": list(self.added)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Frame:
-        """Rebuild a frame from ``to_json`` output."""
-        return cls(node=data["node"], answers_before=dict(data["answers_before"]))
+        """Rebuild a frame from ``to_json`` output (or the older full-copy form)."""
+        if "answers_before" in data:  # stored before frames kept only changes
+            return _FullCopy(data["node"], dict(data["answers_before"]))
+        return cls(data["node"], dict(data["restore"]), tuple(data["added"]))
+
+
+@dataclass(frozen=True)
+class _FullCopy(Frame):
+    """A frame stored by an older Coachbot: a copy of all answers before the step."""
+
+    def undo(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers as they were before this step."""
+        return dict(self.restore)
+
+    def to_json(self) -> dict[str, Any]:
+        """The frame in the form it was stored in."""
+        return {"node": self.node, "answers_before": self.restore}
 
 
 @dataclass

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.dialogue.catalog import Catalog
@@ -98,9 +97,9 @@ class Engine:
         if not session.history:
             notice = phrase(person.lang, "nothing_to_undo")
             return self._again(dialogue, session, person, notice, "rejected")
-        moved = copy.deepcopy(session)
+        moved = _copy(session)
         frame = moved.history.pop()
-        moved.node, moved.answers = frame.node, dict(frame.answers_before)
+        moved.node, moved.answers = frame.node, frame.undo(moved.answers)
         moved.status, moved.step = "active", moved.step + 1
         return self._again(dialogue, moved, person, phrase(person.lang, "back"), "back")
 
@@ -130,15 +129,16 @@ class Engine:
         value: Any,
         person: Person,
     ) -> Turn:
-        step = _Step(copy.deepcopy(session))
+        step = _Step(_copy(session))
         moved = step.session
-        moved.history.append(Frame(node=moved.node, answers_before=dict(moved.answers)))
+        answered = moved.node
         moved.answers[node.save] = value
         step.saved.append(SavedAnswer(moved.node, node.save, value))
         self._compute(dialogue, step, person)
         target = dialogue.next_node(moved.node, context(moved, person))
         moved.step += 1
         self._advance(dialogue, step, target, person)
+        moved.history.append(Frame.between(answered, session.answers, moved.answers))
         return step.turn("completed" if moved.status == "completed" else "accepted")
 
     def _advance(
@@ -188,3 +188,9 @@ class Engine:
             if target:
                 effects.append(StartDialogue(str(target)))
         return effects
+
+
+def _copy(session: Session) -> Session:
+    """A copy a step can change: answers and history are new containers; their values (plain,
+    never changed in place) are shared."""
+    return replace(session, answers=dict(session.answers), history=list(session.history))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 from bot.engine.coach import Coach, Reply, Visitor
@@ -216,3 +217,31 @@ async def test_update_ids_older_than_the_redelivery_window_are_pruned(
     assert rows(database_url, "SELECT update_id FROM processed_updates") == [(2,)]
     again = await coach.reply(EVE, Incoming.text("12"), update_id=2)  # still known: skipped
     assert again.duplicate
+
+
+async def test_back_works_on_history_stored_by_an_older_coachbot(
+    coach: Coach, database_url: str
+) -> None:
+    await coach.open(EVE, "kinds")
+    await coach.reply(EVE, Incoming.text("koffie"))
+    old_history = '[{"node": "product", "answers_before": {}}]'  # a full copy, the old way
+    rows(database_url, "UPDATE sessions SET history = :h", h=old_history)
+
+    turn = turn_of(await coach.back(EVE))
+
+    assert turn.session.node == "product"
+    assert turn.session.answers == {}
+
+
+async def test_history_keeps_what_each_step_changed_not_a_copy_of_everything(
+    coach: Coach, database_url: str
+) -> None:
+    await coach.open(EVE, "kinds")
+    for typed in ["koffie", "10", "4"]:
+        await coach.reply(EVE, Incoming.text(typed))
+
+    [(history,)] = rows(database_url, "SELECT history FROM sessions")
+    frames = json.loads(str(history))
+    assert frames[-1] == {"node": "mood", "restore": {}, "added": ["mood", "score"]}
+    undone = turn_of(await coach.back(EVE))
+    assert undone.session.answers == {"product": "koffie", "deals": 10}
