@@ -10,32 +10,31 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ValidationError
 
-from bot.dialogue import graph, rendering
+from bot.dialogue import graph, rendering, safety
 from bot.dialogue.compiled import CompiledDialogue
 from bot.dialogue.expressions import compile_expressions
+from bot.dialogue.limits import MAX_FILE_BYTES
 from bot.dialogue.located import Where, missing_names
 from bot.dialogue.machine import build_machine
 from bot.dialogue.model import NODE_TYPES, UNION_TAGS, Dialogue, LocalText, TemplateRef
+from bot.dialogue.reading import read_text
+from bot.dialogue.sandbox import GuardedEnvironment
 from bot.dialogue.validation_messages import describe
-from bot.dialogue.yaml_source import Source, folded_block, parse, plain
+from bot.dialogue.yaml_source import Source, folded_block, parse
 from bot.errors import ContentError, Problem
 from bot.settings import LANGUAGES
 
 
 def load_dialogue(path: Path, prompts_dir: Path) -> CompiledDialogue:
     """Load and compile one dialogue file; raise ``ContentError`` listing every problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ContentError([Problem(str(path), 1, 1, f"cannot read the file: {err}")]) from err
+    text = read_text(path, MAX_FILE_BYTES)
     source, problems = parse(str(path), text)
     if source is None:
         raise ContentError(problems)
     try:
-        dialogue = Dialogue.model_validate(plain(source.data))
+        dialogue = Dialogue.model_validate(source.data)
     except ValidationError as err:
         problems = [_located(source, e) for e in err.errors()]
         raise ContentError(sorted(problems, key=lambda p: (p.line, p.column))) from err
@@ -64,7 +63,7 @@ class _Compiler:
     used_templates: dict[str, str] = field(default_factory=dict)
 
     def compile(self) -> CompiledDialogue:
-        envs: dict[str, SandboxedEnvironment] = {
+        envs: dict[str, GuardedEnvironment] = {
             lang: rendering.make_environment(self.prompts_dir, lang) for lang in LANGUAGES
         }
         edges = self._check_graph()
@@ -135,7 +134,7 @@ class _Compiler:
 
     def _compile_texts(
         self,
-        envs: Mapping[str, SandboxedEnvironment],
+        envs: Mapping[str, GuardedEnvironment],
         must: dict[str, frozenset[str]],
         may: dict[str, frozenset[str]],
         live: set[str],
@@ -154,7 +153,7 @@ class _Compiler:
         return texts
 
     def _compile_text(
-        self, env: SandboxedEnvironment, node_id: str, text: LocalText | TemplateRef, lang: str
+        self, env: GuardedEnvironment, node_id: str, text: LocalText | TemplateRef, lang: str
     ) -> tuple[Template, Any, Where] | None:
         if isinstance(text, LocalText):
             path = ("nodes", node_id, "text", lang)
@@ -167,6 +166,9 @@ class _Compiler:
             return self._parse_template(env, text.get(lang), where, written)
         try:
             source, filename = rendering.template_source(env, text.template)
+        except ContentError as err:
+            self.problems += err.problems
+            return None
         except TemplateNotFound:
             self._add(
                 ("nodes", node_id, "text", "template"),
@@ -177,15 +179,16 @@ class _Compiler:
         return self._parse_template(env, source, Where(filename, 1, 1))
 
     def _parse_template(
-        self, env: SandboxedEnvironment, text: str, where: Where, written: str | None = None
+        self, env: GuardedEnvironment, text: str, where: Where, written: str | None = None
     ) -> tuple[Template, Any, Where] | None:
         """Check a template (as ``written`` in the file, if YAML reshaped it) and compile it."""
         try:
             tree = env.parse(written if written is not None else text)
+            compiled = tree if written is None or written == text else env.parse(text)
         except TemplateSyntaxError as err:
             self.problems.append(where.problem(err.lineno, f"template syntax: {err.message}"))
             return None
-        unsafe = list(rendering.unsafe_constructs(tree))
+        unsafe = list(safety.refused(tree))
         for lineno, reason in unsafe:
             self.problems.append(where.problem(lineno, f"not allowed: {reason}"))
         for lineno, tag in rendering.unsupported_tags(tree):
@@ -197,14 +200,19 @@ class _Compiler:
         if unsafe:
             return None
         try:
-            return env.from_string(text), tree, where
+            return env.template_from_tree(compiled), tree, where
         except TemplateSyntaxError as err:
             self.problems.append(where.problem(err.lineno, f"template syntax: {err.message}"))
-            return None
+        except Exception as err:  # e.g. Python's own limits on the code Jinja generates
+            self.problems.append(where.problem(1, f"the text cannot be compiled: {err}"))
+        return None
 
-    def _check_include(self, env: SandboxedEnvironment, name: str, where: Where) -> None:
+    def _check_include(self, env: GuardedEnvironment, name: str, where: Where) -> None:
         try:
             source, filename = rendering.template_source(env, name)
+        except ContentError as err:
+            self.problems += err.problems
+            return
         except TemplateNotFound:
             self.problems.append(
                 where.problem(1, f"template {name!r} (included or imported) not found in prompts/")

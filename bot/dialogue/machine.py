@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 
 from transitions import EventData, Machine
 
+from bot.dialogue import sandbox
 from bot.dialogue.compiled import ADVANCE, Cursor, Expression
 from bot.dialogue.model import ChoiceNode, Dialogue, EndNode
 
@@ -56,6 +57,6 @@ def _holds(expression: Expression) -> Check:
     def check(event: EventData) -> bool:
         cursor = event.model
         assert isinstance(cursor, Cursor)
-        return bool(expression(**cursor.context))
+        return bool(sandbox.evaluate(expression, cursor.context))
 
     return check
