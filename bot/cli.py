@@ -23,7 +23,7 @@ from bot.channels.telegram.app import (
     silence_request_urls,
 )
 from bot.channels.terminal import StdinLines, TerminalChat
-from bot.dialogue.catalog import Catalog, load_catalog
+from bot.dialogue.catalog import Catalog, dialogue_files, load_catalog
 from bot.engine.coach import Coach
 from bot.engine.engine import Engine
 from bot.engine.phrases import phrase
@@ -36,6 +36,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals may hold secrets; never print them
 )
+
+
+PROGRESS_FROM_FILES = 5  # a progress bar (on a terminal) when loading more files than this
 
 
 class Lang(StrEnum):
@@ -58,7 +61,12 @@ def _settings(ctx: typer.Context) -> Settings:
 
 
 def _catalog(settings: Settings, paths: list[Path] | None = None) -> Catalog:
-    return load_catalog(paths or [settings.dialogues_dir], settings.prompts_dir)
+    folders = paths or [settings.dialogues_dir]
+    count = len(dialogue_files(folders))
+    if count <= PROGRESS_FROM_FILES or not sys.stderr.isatty():
+        return load_catalog(folders, settings.prompts_dir)
+    with typer.progressbar(length=count, label="Loading dialogues", file=sys.stderr) as bar:
+        return load_catalog(folders, settings.prompts_dir, progress=lambda _, __: bar.update(1))
 
 
 def _report_broken(catalog: Catalog) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from bot.dialogue import rendering, safety
+from bot.dialogue import names, rendering, safety
 from bot.dialogue.compiled import Expression
 from bot.dialogue.located import Where, missing_names
 from bot.dialogue.model import Dialogue, EndNode
@@ -139,10 +139,8 @@ class _Compiler:
         unsafe = [reason for _, reason in safety.refused(tree)]
         self.result.problems += [where.problem(1, f"not allowed: {reason}") for reason in unsafe]
         if known is not None:
-            used = rendering.variables_used(self.env, tree, frozenset())
-            self.result.problems += missing_names(
-                where, used, frozenset(known), frozenset(maybe), tree
-            )
+            used = names.variables_used(self.env, tree)
+            self.result.problems += missing_names(where, used, frozenset(known), frozenset(maybe))
         if unsafe:
             return None
         try:

@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
 from pydantic import ValidationError
 
-from bot.dialogue import graph, rendering, safety
+from bot.dialogue import graph, names, rendering, safety
 from bot.dialogue.compiled import CompiledDialogue
 from bot.dialogue.expressions import compile_expressions
 from bot.dialogue.limits import MAX_FILE_BYTES
@@ -24,11 +24,19 @@ from bot.dialogue.sandbox import GuardedEnvironment
 from bot.dialogue.validation_messages import describe
 from bot.dialogue.yaml_source import Source, folded_block, parse
 from bot.errors import ContentError, Problem
-from bot.settings import LANGUAGES
 
 
-def load_dialogue(path: Path, prompts_dir: Path) -> CompiledDialogue:
-    """Load and compile one dialogue file; raise ``ContentError`` listing every problem."""
+def load_dialogue(
+    path: Path,
+    prompts_dir: Path,
+    *,
+    environments: Mapping[str, GuardedEnvironment] | None = None,
+) -> CompiledDialogue:
+    """Load and compile one dialogue file; raise ``ContentError`` listing every problem.
+
+    ``environments`` (one per language, from ``make_environments``) may be shared between
+    the dialogues of a catalog, so template files they share are compiled once.
+    """
     text = read_text(path, MAX_FILE_BYTES)
     source, problems = parse(str(path), text)
     if source is None:
@@ -38,7 +46,8 @@ def load_dialogue(path: Path, prompts_dir: Path) -> CompiledDialogue:
     except ValidationError as err:
         problems = [_located(source, e) for e in err.errors()]
         raise ContentError(sorted(problems, key=lambda p: (p.line, p.column))) from err
-    return _Compiler(source, text, dialogue, prompts_dir).compile()
+    envs = environments or rendering.make_environments(prompts_dir)
+    return _Compiler(source, text, dialogue, envs).compile()
 
 
 def _located(source: Source, error: Any) -> Problem:
@@ -58,14 +67,12 @@ class _Compiler:
     source: Source
     text: str
     dialogue: Dialogue
-    prompts_dir: Path
+    envs: Mapping[str, GuardedEnvironment]
     problems: list[Problem] = field(default_factory=list)
     used_templates: dict[str, str] = field(default_factory=dict)
 
     def compile(self) -> CompiledDialogue:
-        envs: dict[str, GuardedEnvironment] = {
-            lang: rendering.make_environment(self.prompts_dir, lang) for lang in LANGUAGES
-        }
+        envs = self.envs
         edges = self._check_graph()
         live = (
             graph.reachable([self.dialogue.start], edges) if self.dialogue.start in edges else set()
@@ -148,8 +155,8 @@ class _Compiler:
                 template, tree, where = compiled
                 texts[node_id, lang] = template
                 if node_id in live:
-                    used = rendering.variables_used(env, tree, frozenset())
-                    self.problems += missing_names(where, used, must[node_id], may[node_id], tree)
+                    used = names.variables_used(env, tree)
+                    self.problems += missing_names(where, used, must[node_id], may[node_id])
         return texts
 
     def _compile_text(
@@ -195,7 +202,9 @@ class _Compiler:
             allowed = ", ".join(f"<{t}>" for t in sorted(rendering.TELEGRAM_TAGS))
             message = f"Telegram cannot show the tag <{tag}>; use one of {allowed}"
             self.problems.append(where.problem(lineno, message))
-        for name in rendering.included_names(tree) + rendering.imported_names(tree):
+        for line, message in names.hidden_from_imports(env, tree):
+            self.problems.append(where.problem(line, message))
+        for name in names.included_names(tree) + names.imported_names(tree):
             self._check_include(env, name, where)
         if unsafe:
             return None

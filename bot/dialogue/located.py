@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from jinja2 import nodes
-
-from bot.dialogue import rendering
 from bot.dialogue.model import RESERVED_NAMES
 from bot.errors import Problem
 
@@ -26,11 +24,11 @@ class Where:
 
 
 def missing_names(
-    where: Where, used: set[str], must: frozenset[str], may: frozenset[str], tree: nodes.Template
+    where: Where, used: Mapping[str, int | None], must: frozenset[str], may: frozenset[str]
 ) -> list[Problem]:
     """A problem for every name read here that is not saved on every path to this point."""
     problems = []
-    for name in sorted(used - must - RESERVED_NAMES):
+    for name in sorted(set(used) - must - RESERVED_NAMES):
         if name in may:
             why = (
                 f"'{name}' is not saved on every path to this step; "
@@ -38,5 +36,5 @@ def missing_names(
             )
         else:
             why = f"'{name}' is used here but no earlier step saves it"
-        problems.append(where.problem(rendering.line_of_name(tree, name), why))
+        problems.append(where.problem(used[name], why))
     return problems

@@ -13,7 +13,6 @@ from jinja2 import (
     StrictUndefined,
     TemplateNotFound,
     TemplateSyntaxError,
-    meta,
     nodes,
 )
 from jinja2.loaders import split_template_path
@@ -21,6 +20,7 @@ from jinja2.loaders import split_template_path
 from bot.dialogue.limits import MAX_TEMPLATE_CHARS
 from bot.dialogue.reading import read_text
 from bot.dialogue.sandbox import GuardedEnvironment
+from bot.settings import LANGUAGES
 
 # The tags Telegram's HTML parse mode understands; anything else makes it refuse the message.
 TELEGRAM_TAGS = frozenset(
@@ -89,6 +89,11 @@ def make_environment(prompts_dir: Path, lang: str) -> GuardedEnvironment:
     )
 
 
+def make_environments(prompts_dir: Path) -> dict[str, GuardedEnvironment]:
+    """One environment per language, to share between the dialogues of one catalog."""
+    return {lang: make_environment(prompts_dir, lang) for lang in LANGUAGES}
+
+
 def unsupported_tags(tree: nodes.Template) -> Iterator[tuple[int, str]]:
     """(first line, tag) for each HTML tag in the literal text that Telegram cannot show."""
     reported: set[str] = set()
@@ -117,41 +122,6 @@ def tidy_html(text: str) -> str:
 def _escape_loose(segment: str) -> str:
     segment = _LOOSE_AMPERSAND.sub("&amp;", segment)
     return segment.replace("<", "&lt;").replace(">", "&gt;")
-
-
-def included_names(tree: nodes.Template) -> list[str]:
-    """Templates this one includes by a constant name (their variables count as its own)."""
-    return _constant_names(tree.find_all(nodes.Include))
-
-
-def imported_names(tree: nodes.Template) -> list[str]:
-    """Templates this one imports macros from by a constant name (checked to exist and parse)."""
-    return _constant_names(tree.find_all((nodes.Import, nodes.FromImport)))
-
-
-def _constant_names(found: Iterator[nodes.Node]) -> list[str]:
-    names = [getattr(node, "template", None) for node in found]
-    return [n.value for n in names if isinstance(n, nodes.Const) and isinstance(n.value, str)]
-
-
-def variables_used(env: GuardedEnvironment, tree: nodes.Template, seen: frozenset[str]) -> set[str]:
-    """Variables a template reads from its context, following constant ``include``s."""
-    found = set(meta.find_undeclared_variables(tree))
-    for name in included_names(tree):
-        if name in seen:
-            continue
-        try:
-            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-        except TemplateNotFound:
-            continue  # reported when the include is compiled
-        found |= variables_used(env, env.parse(source), seen | {name})
-    return found - set(env.globals)
-
-
-def line_of_name(tree: nodes.Template, name: str) -> int | None:
-    """The first line on which ``name`` is read, if it is read in this template itself."""
-    lines = [n.lineno for n in tree.find_all(nodes.Name) if n.name == name and n.ctx == "load"]
-    return min(lines) if lines else None
 
 
 def expression_tree(env: GuardedEnvironment, source: str) -> nodes.Template:

@@ -252,6 +252,7 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, finalize=self._finalize, **kwargs)
+        self.names_read: dict[str, set[str]] = {}  # template file -> names it reads (names.py)
         self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
         self.globals["range"] = _small_range
         self.globals["lipsum"] = _small_lipsum
