@@ -216,9 +216,11 @@ def write_content(folder: Path, dialogues: int, nodes: int) -> tuple[Path, Path]
     return target, prompts
 
 
-def _load_seconds(dialogues: Path, prompts: Path, expected: int) -> float:
+def _load_seconds(
+    dialogues: Path, prompts: Path, expected: int, cache: Path | None = None
+) -> float:
     started = time.process_time()
-    catalog = load_catalog([dialogues], prompts)
+    catalog = load_catalog([dialogues], prompts, cache_dir=cache)
     seconds = time.process_time() - started
     if catalog.broken or len(catalog.latest) != expected:
         raise SystemExit(f"generated content did not load: {catalog.problems[:5]}")
@@ -230,11 +232,17 @@ def figures(dialogues: int = DIALOGUES, nodes: int = NODES) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         folder, prompts = write_content(Path(tmp), dialogues, nodes)
         total = _load_seconds(folder, prompts, dialogues)
+        cache = Path(tmp) / "cache"
+        first = _load_seconds(folder, prompts, dialogues, cache)
+        warm = _load_seconds(folder, prompts, dialogues, cache)
         result = {
             "dialogues": float(dialogues),
             "nodes_per_dialogue": float(nodes),
             "total_s": total,
             "per_file_s": total / dialogues,
+            "filling_cache_s": first,
+            "cached_total_s": warm,
+            "cached_per_file_s": warm / dialogues,
         }
     for size in SCALING:
         with tempfile.TemporaryDirectory() as tmp:
@@ -268,6 +276,9 @@ def main() -> None:
     print(f"{args.dialogues} dialogues x {args.nodes} nodes")
     print(f"load + validate, total:   {found['total_s']:8.3f} s CPU")
     print(f"per file:                 {found['per_file_s'] * 1000:8.1f} ms")
+    print(f"same, filling the cache:  {found['filling_cache_s']:8.3f} s CPU")
+    print(f"from the cache, total:    {found['cached_total_s']:8.3f} s CPU")
+    print(f"from the cache, per file: {found['cached_per_file_s'] * 1000:8.1f} ms")
     for size in SCALING:
         seconds = found[f"one_file_{size}_nodes_s"]
         per_node = seconds / size * 1e6

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.dialogue.cache import ContentCache
 from bot.dialogue.compiled import CompiledDialogue
 from bot.dialogue.loader import load_dialogue
 from bot.dialogue.rendering import make_environments
@@ -59,19 +60,25 @@ def dialogue_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_catalog(
-    paths: Iterable[Path], prompts_dir: Path, *, progress: Progress | None = None
+    paths: Iterable[Path],
+    prompts_dir: Path,
+    *,
+    progress: Progress | None = None,
+    cache_dir: Path | None = None,
 ) -> Catalog:
     """Load every dialogue file; a broken file is listed, never fatal for the others.
 
-    ``progress(done, total)`` is called after each file.
+    ``progress(done, total)`` is called after each file. With ``cache_dir``, files that were
+    valid before and did not change are not validated again (see ``cache.py``).
     """
     catalog = Catalog()
     files: dict[str, str] = {}
     environments = make_environments(prompts_dir)
+    cache = ContentCache(cache_dir) if cache_dir is not None else None
     found = dialogue_files(paths)
     for done, path in enumerate(found, start=1):
         try:
-            dialogue = load_dialogue(path, prompts_dir, environments=environments)
+            dialogue = load_dialogue(path, prompts_dir, environments=environments, cache=cache)
         except ContentError as err:
             catalog.broken[str(path)] = err.problems
             continue

@@ -1,9 +1,14 @@
-"""A dialogue ready to serve: validated model, compiled templates and conditions, one machine."""
+"""A dialogue ready to serve: validated model, compiled templates and conditions, one machine.
+
+Texts and expressions are compiled at validation; a dialogue served from the content cache
+(``cache.py``) compiles each when it is first needed instead.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from jinja2 import Template
@@ -11,29 +16,11 @@ from transitions import Machine
 
 from bot.dialogue import sandbox
 from bot.dialogue.limits import MAX_VALUE_CHARS
+from bot.dialogue.machine import ADVANCE, Cursor, Expression, build_machine
 from bot.dialogue.model import Dialogue
 from bot.dialogue.rendering import tidy_html
 from bot.dialogue.sandbox import LimitExceeded
 from bot.errors import RenderError
-
-Expression = Callable[..., Any]
-
-
-class Cursor:
-    """What the shared machine moves: a node id plus the answers its conditions read.
-
-    The machine is shared by every user, so per-user data never lives on it; each step
-    builds a Cursor from the stored session and triggers the machine's event on it.
-    """
-
-    __slots__ = ("context", "node")
-
-    def __init__(self, node: str, context: Mapping[str, Any]) -> None:
-        self.node = node
-        self.context = context
-
-
-ADVANCE = "advance"
 
 
 @dataclass(frozen=True)
@@ -47,7 +34,12 @@ class CompiledDialogue:
     computes: Mapping[str, tuple[tuple[str, Expression], ...]]  # node id -> (key, expr)
     extras: Mapping[tuple[str, str], Expression]  # (node id, e.g. "chart.0") -> expression
     dialogue_refs: tuple[tuple[str, int, int], ...]  # (dialogue id, line, column) named in the file
-    machine: Machine = field(repr=False)
+    conditions: Mapping[tuple[str, int], Expression]  # (node id, rule index) -> its 'if'
+
+    @cached_property
+    def machine(self) -> Machine:
+        """The one shared machine of this version (built when first needed)."""
+        return build_machine(self.model, self.conditions)
 
     @property
     def id(self) -> str:
@@ -118,3 +110,6 @@ def _plain_value(value: Any) -> Any:
         return plain(str(value))
 
     return plain(value)
+
+
+__all__ = ["ADVANCE", "CompiledDialogue", "Cursor", "Expression"]

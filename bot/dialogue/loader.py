@@ -13,11 +13,11 @@ from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
 from pydantic import ValidationError
 
 from bot.dialogue import graph, names, rendering, safety
+from bot.dialogue.cache import ContentCache, Entry, digest, from_entry
 from bot.dialogue.compiled import CompiledDialogue
 from bot.dialogue.expressions import compile_expressions
 from bot.dialogue.limits import MAX_FILE_BYTES
 from bot.dialogue.located import Where, missing_names
-from bot.dialogue.machine import build_machine
 from bot.dialogue.model import NODE_TYPES, UNION_TAGS, Dialogue, LocalText, TemplateRef
 from bot.dialogue.reading import read_text
 from bot.dialogue.sandbox import GuardedEnvironment
@@ -31,13 +31,21 @@ def load_dialogue(
     prompts_dir: Path,
     *,
     environments: Mapping[str, GuardedEnvironment] | None = None,
+    cache: ContentCache | None = None,
 ) -> CompiledDialogue:
     """Load and compile one dialogue file; raise ``ContentError`` listing every problem.
 
     ``environments`` (one per language, from ``make_environments``) may be shared between
-    the dialogues of a catalog, so template files they share are compiled once.
+    the dialogues of a catalog, so template files they share are compiled once. With a
+    ``cache``, a file validated before (unchanged, with unchanged templates) is not validated
+    again, and a newly valid one is remembered.
     """
     text = read_text(path, MAX_FILE_BYTES)
+    envs = environments or rendering.make_environments(prompts_dir)
+    key = cache.key(text, prompts_dir) if cache is not None else ""
+    entry = cache.get(key) if cache is not None else None
+    if entry is not None and (served := from_entry(entry, str(path), envs)) is not None:
+        return served
     source, problems = parse(str(path), text)
     if source is None:
         raise ContentError(problems)
@@ -46,8 +54,13 @@ def load_dialogue(
     except ValidationError as err:
         problems = [_located(source, e) for e in err.errors()]
         raise ContentError(sorted(problems, key=lambda p: (p.line, p.column))) from err
-    envs = environments or rendering.make_environments(prompts_dir)
-    return _Compiler(source, text, dialogue, envs).compile()
+    compiler = _Compiler(source, text, dialogue, envs)
+    compiled = compiler.compile()
+    if cache is not None:
+        templates = {name: digest(text) for name, text in compiler.used_templates.items()}
+        refs = list(compiled.dialogue_refs)
+        cache.put(key, Entry(source.data, templates, refs, compiled.version))
+    return compiled
 
 
 def _located(source: Source, error: Any) -> Problem:
@@ -91,7 +104,7 @@ class _Compiler:
             computes=expressions.computes,
             extras=expressions.extras,
             dialogue_refs=tuple(expressions.dialogue_refs),
-            machine=build_machine(self.dialogue, expressions.conditions),
+            conditions=expressions.conditions,
         )
 
     def _add(self, path: tuple[str | int, ...], message: str) -> None:
