@@ -120,6 +120,11 @@ LAST_IF = "next:\n      - {if: colour == 'red', goto: done}\n"
 BAD_IF = RED_GOES_TO.replace("colour == 'red'", "colour ==").replace("TARGET", "done")
 TWO_SAVES = "save: colour\n    save: hue\n"
 END = 'Chosen: {{ colour }}"}\n'
+CHART = (
+    "    chart:\n      title: {nl: Kaart, en: Chart}\n"
+    "      levels: {nl: [Laag, Midden, Hoog], en: [Low, High]}\n"
+    "      ladders:\n        - {label: {nl: L, en: L}, value: '1'}\n"
+)
 
 ONE_MISTAKE = [
     # YAML itself
@@ -152,6 +157,16 @@ ONE_MISTAKE = [
     case("dunder", HI, "en: Hi {{ name.__class__ }}!", "Hi {{", "'.__class__' reaches Python"),
     case("attr-filter", HI, "en: Hi {{ name|attr('upper') }}!", "Hi {{", "the '|attr' filter"),
     case("big-range", HI, "en: Hi {{ range(10000000) }}!", "Hi {{", "range() is limited to 100"),
+    case("underscore-key", HI, 'en: Hi {{ name["_x"] }}!', "Hi {{", "a key starting with '_'"),
+    case("no-such-answer", END, END.replace("colour }}", "answers.mood }}"), '"Chosen', "'mood'"),
+    case("name-has-no", HI, "en: Hi {{ name.nope }}!", "Hi {{", "'name' is a text; it has no"),
+    case("reserved-save", "save: colour", "save: answers", "pick:", "the reserved name 'answers'"),
+    case(
+        "number-min-max", PICK, NUMBER_Q.replace("min: 1", "min: 5\n    max: 2"), "pick:", "'min'"
+    ),
+    case("check-in-kind", END, END + "    check_in: {outcome: colour}\n", "id:", "'check_in' on"),
+    case("options-without-next", "    next: done\n", "", "pick:", "give every option its own"),
+    case("chart-levels", END, END + CHART, "levels:", "'nl' and 'en' need the same number"),
 ]
 
 
