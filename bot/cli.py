@@ -63,10 +63,13 @@ def _settings(ctx: typer.Context) -> Settings:
 def _catalog(settings: Settings, paths: list[Path] | None = None) -> Catalog:
     folders = paths or [settings.dialogues_dir]
     count = len(dialogue_files(folders))
+    cache = settings.cache_dir
     if count <= PROGRESS_FROM_FILES or not sys.stderr.isatty():
-        return load_catalog(folders, settings.prompts_dir)
+        return load_catalog(folders, settings.prompts_dir, cache_dir=cache)
     with typer.progressbar(length=count, label="Loading dialogues", file=sys.stderr) as bar:
-        return load_catalog(folders, settings.prompts_dir, progress=lambda _, __: bar.update(1))
+        return load_catalog(
+            folders, settings.prompts_dir, progress=lambda _, __: bar.update(1), cache_dir=cache
+        )
 
 
 def _report_broken(catalog: Catalog) -> None:

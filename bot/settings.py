@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     )
     dialogues_dir: Path = Field(default=Path("dialogues"), description="Folder of dialogue YAML.")
     prompts_dir: Path = Field(default=Path("prompts"), description="Folder of Jinja2 templates.")
+    cache_dir: Path = Field(
+        default=Path("data/cache"),
+        description="Folder where validated dialogues are remembered, so start-up skips them.",
+    )
     default_language: Language = "nl"
     log_level: str = "WARNING"
     telegram_token: SecretStr | None = None

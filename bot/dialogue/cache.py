@@ -15,8 +15,11 @@ import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -36,6 +39,7 @@ from bot.errors import ContentError
 
 logger = logging.getLogger(__name__)
 FORMAT = 1
+KEEP_UNUSED = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ class ContentCache:
             return None
         if any(self._template_hash(name) != sha for name, sha in entry.templates.items()):
             return None
+        with suppress(OSError):
+            os.utime(self.folder / f"{key}.json")  # still in use: kept by ``prune``
         return entry
 
     def put(self, key: str, entry: Entry) -> None:
@@ -106,6 +112,14 @@ class ContentCache:
             partial.replace(target)
         except OSError as err:
             logger.info("content cache not written (%s): %s", target, err)
+
+    def prune(self, older_than: timedelta = KEEP_UNUSED) -> None:
+        """Remove entries not used for a while (files that changed or are gone)."""
+        cutoff = time.time() - older_than.total_seconds()
+        with suppress(OSError):
+            for entry in self.folder.glob("*.json"):
+                if entry.stat().st_mtime < cutoff:
+                    entry.unlink(missing_ok=True)
 
     def _template_hash(self, name: str) -> str | None:
         if name not in self._template_hashes:

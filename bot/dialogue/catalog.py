@@ -97,6 +97,8 @@ def load_catalog(
         files[dialogue.id] = str(path)
         catalog.add(dialogue)
     _check_references(catalog)
+    if cache is not None:
+        cache.prune()
     return catalog
 
 

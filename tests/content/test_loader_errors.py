@@ -340,9 +340,13 @@ def test_the_catalog_serves_valid_files_and_lists_broken_ones(tmp_path: Path) ->
     assert catalog.broken[str(copy)] == [Problem(str(copy), 1, 1, message)]
 
 
-def validate(*args: str) -> subprocess.CompletedProcess[str]:
+NO_CACHE = os.path.join(os.devnull, "cache")  # cannot be created, so no cache is used
+
+
+def validate(*args: str, cache: str = NO_CACHE) -> subprocess.CompletedProcess[str]:
     """``coachbot validate ARGS`` run from the repository root, as an admin would."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("COACHBOT_")}
+    env["COACHBOT_CACHE_DIR"] = cache
     command = [str(COACHBOT), "validate", *args]
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
 
@@ -361,6 +365,17 @@ def test_validate_accepts_the_repository_dialogues() -> None:
     result = validate("dialogues")
     assert (result.returncode, result.stdout) == (0, ""), result.stdout
     assert "0 broken" in result.stderr
+
+
+def test_validate_remembers_valid_files_in_its_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = validate("dialogues", cache=str(cache))
+    entries = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    again = validate("dialogues", cache=str(cache))
+
+    assert first.returncode == again.returncode == 0
+    assert len(entries) == len(list((REPO / "dialogues").glob("*.yaml")))
+    assert {p.name for p in cache.glob("*.json")} == set(entries)
 
 
 def test_validate_as_json(tmp_path: Path) -> None:
