@@ -181,6 +181,7 @@ class _Compiler:
                 self.source.file,
                 self.source.text_start_line(path),
                 self.source.locate(path, value=True)[1],
+                pinned=self.source.style_at(path) not in ("|", ">"),
             )
             written = folded_block(self.source, path, self.text)
             return self._parse_template(env, text.get(lang), where, written)

@@ -16,10 +16,12 @@ class Where:
     file: str
     line: int
     column: int
+    pinned: bool = False  # lines of a quoted text are not file lines: point at its start
 
     def problem(self, template_line: int | None, message: str) -> Problem:
         """A problem at ``template_line`` (1-based) of the template."""
-        line = self.line + max((template_line or 1) - 1, 0)
+        offset = 0 if self.pinned else max((template_line or 1) - 1, 0)
+        line = self.line + offset
         return Problem(self.file, line, self.column if line == self.line else 1, message)
 
 

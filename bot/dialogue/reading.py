@@ -26,8 +26,8 @@ def read_text(path: Path, limit: int, shown: str | None = None) -> str:
 
 
 def _not_utf8(file: str, data: bytes, start: int) -> Problem:
-    line_start = data.rfind(b"\n", 0, start) + 1
-    line = data.count(b"\n", 0, start) + 1
-    column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+    before = data[:start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
     message = f"byte 0x{data[start]:02x} is not UTF-8 text; save the file as UTF-8"
     return Problem(file, line, column, message)

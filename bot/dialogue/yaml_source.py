@@ -140,7 +140,7 @@ def parse(file: str, text: str) -> tuple[Source | None, list[Problem]]:
             if not builder.take(event):
                 break
     except yaml.MarkedYAMLError as err:
-        return None, [_syntax_problem(file, err)]
+        return None, [_inside(_syntax_problem(file, err), text)]
     except yaml.YAMLError as err:
         return None, [Problem(file, 1, 1, f"YAML syntax: {err}")]
     if builder.problems:
@@ -148,6 +148,16 @@ def parse(file: str, text: str) -> tuple[Source | None, list[Problem]]:
     if not isinstance(builder.root, dict) or builder.spots is None:
         return None, [Problem(file, 1, 1, "the file must be a mapping (key: value lines)")]
     return Source(file, builder.root, builder.spots), []
+
+
+def _inside(problem: Problem, text: str) -> Problem:
+    """The problem, moved from past the end of the file (where the parser may stop) to its end."""
+    lines = text.split("\n")
+    if problem.line <= len(lines) and problem.column <= len(lines[problem.line - 1]) + 1:
+        return problem
+    line = min(problem.line, len(lines))
+    column = min(problem.column, len(lines[line - 1]) + 1)
+    return Problem(problem.file, line, column, problem.message)
 
 
 def _syntax_problem(file: str, err: yaml.MarkedYAMLError) -> Problem:

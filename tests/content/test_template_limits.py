@@ -184,6 +184,13 @@ def test_recursion_the_static_check_cannot_see_is_a_render_error(tmp_path: Path)
         dialogue.render("done", "nl", context(x="ok"))
 
 
+def test_range_is_limited_to_100_items_while_rendering(tmp_path: Path) -> None:
+    dialogue = load(tmp_path, "{{ range(n)|length }}")
+    assert dialogue.render("done", "nl", context(n=100)).endswith("100")
+    with pytest.raises(RenderError, match="range"):
+        dialogue.render("done", "nl", context(n=101))
+
+
 def test_output_is_stopped_at_64_kb(tmp_path: Path) -> None:
     dialogue = load(tmp_path, "{% for i in range(n) %}{{ x }}{% endfor %}")
     fits = MAX_OUTPUT_BYTES // 3000 - 1
