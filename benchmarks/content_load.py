@@ -12,6 +12,7 @@ file; then one dialogue of 100, 200 and 400 nodes, to show the cost grows linear
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import gc
 import io
@@ -20,8 +21,12 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
+from bot.dialogue import sandbox
 from bot.dialogue.catalog import load_catalog
+from bot.dialogue.rendering import make_environment
+from bot.dialogue.sandbox import LimitExceeded
 
 REPO = Path(__file__).resolve().parent.parent
 DIALOGUES = 100
@@ -230,7 +235,8 @@ def _load_seconds(
 
 
 def figures(dialogues: int = DIALOGUES, nodes: int = NODES) -> dict[str, float]:
-    """CPU seconds: the whole load, per file, and one file at each size in ``SCALING``."""
+    """CPU seconds: the whole load, per file, from the cache, one file at each size in
+    ``SCALING``; and the slowest of ``WORST_TEXTS`` (wall clock)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder, prompts = write_content(Path(tmp), dialogues, nodes)
         total = _load_seconds(folder, prompts, dialogues)
@@ -246,12 +252,44 @@ def figures(dialogues: int = DIALOGUES, nodes: int = NODES) -> dict[str, float]:
             "cached_total_s": warm,
             "cached_per_file_s": warm / dialogues,
         }
+    result["worst_render_s"] = max(worst_renders().values())
     for size in SCALING:
         with tempfile.TemporaryDirectory() as tmp:
             folder, prompts = write_content(Path(tmp), 1, size)
             runs = [_load_seconds(folder, prompts, 1) for _ in range(3)]
             result[f"one_file_{size}_nodes_s"] = min(runs)
     return result
+
+
+# Texts that pass validation, shown with the biggest answers a user or a computed value can give.
+WORST_TEXTS = {
+    "nested loops over a long list": (
+        "{% for i in items %}{% for j in items %}{{ j }}{% endfor %}{% endfor %}"
+    ),
+    "sorting in a loop": "{% for i in range(100) %}{{ items|sort|length }}{% endfor %}",
+    "urlize in a loop": "{% for i in range(100) %}{{ x|urlize }}{% endfor %}",
+    "macro calls in a loop": (
+        "{% from 'partials/cards.j2' import ladder with context %}"
+        "{% for i in items %}{{ ladder(items, i) }}{% endfor %}"
+    ),
+    "growing text": "{% set y = x ~ x ~ x ~ x %}{% set y = y ~ y ~ y ~ y %}{{ (y ~ y)|length }}",
+    "longest output": "{% for i in range(100) %}{{ x }}{% endfor %}",
+}
+
+
+def worst_renders() -> dict[str, float]:
+    """Seconds each text in ``WORST_TEXTS`` takes with huge answers (until a limit stops it)."""
+    env = make_environment(REPO / "prompts", "nl")
+    answers: dict[str, Any] = {"x": "www.example.com " * 187, "items": list(range(5000))}
+    context = {**answers, "answers": answers, "name": "Bench", "lang": "nl"}
+    found = {}
+    for label, text in WORST_TEXTS.items():
+        template = env.template_from_tree(env.parse(text))
+        started = time.perf_counter()
+        with contextlib.suppress(LimitExceeded):
+            sandbox.render(template, context)
+        found[label] = time.perf_counter() - started
+    return found
 
 
 def profile(dialogues: int = DIALOGUES, nodes: int = NODES) -> str:
@@ -285,6 +323,9 @@ def main() -> None:
         seconds = found[f"one_file_{size}_nodes_s"]
         per_node = seconds / size * 1e6
         print(f"one file of {size:3} nodes:   {seconds * 1000:8.1f} ms  ({per_node:.0f} µs/node)")
+    print("worst texts with huge answers (stopped by a limit):")
+    for label, seconds in worst_renders().items():
+        print(f"  {label:<32} {seconds * 1000:6.1f} ms")
     if args.profile:
         print(profile(args.dialogues, args.nodes))
 
