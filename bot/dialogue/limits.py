@@ -19,7 +19,7 @@ MAX_PROBLEMS_PER_KIND = 10  # e.g. control characters: the first ten are listed
 # -- what a text may do when it is shown ---------------------------------------------------
 MAX_OUTPUT_BYTES = 64 * 1024  # one rendered text (UTF-8)
 MAX_VALUE_CHARS = 64 * 1024  # any text or list built while rendering, and a computed value
-MAX_STEPS = 20_000  # work units per rendering: loop rounds (by body size), calls, filters
+MAX_STEPS = 10_000  # work units per rendering: loop rounds (by body size), calls, filters
 MAX_LOOP_ROUNDS = 1_000  # nested loops over fixed ranges, multiplied out (checked at load)
 MAX_RANGE = 100  # items of range()
 MAX_WIDTH = 200  # widths and counts: center, indent, ljust, rjust, zfill, format, batch, slice
