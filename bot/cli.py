@@ -22,7 +22,7 @@ from bot.channels.telegram.app import (
 )
 from bot.channels.telegram.startup import run_bot
 from bot.channels.terminal import StdinLines, TerminalChat
-from bot.dialogue.catalog import Catalog, load_catalog
+from bot.dialogue.catalog import Catalog, dialogue_files, load_catalog
 from bot.engine.coach import Coach, Visitor
 from bot.engine.engine import Engine
 from bot.engine.phrases import phrase
@@ -37,6 +37,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals may hold secrets; never print them
 )
+
+
+PROGRESS_FROM_FILES = 5  # a progress bar (on a terminal) when loading more files than this
 
 
 class Lang(StrEnum):
@@ -59,7 +62,15 @@ def _settings(ctx: typer.Context) -> Settings:
 
 
 def _catalog(settings: Settings, paths: list[Path] | None = None) -> Catalog:
-    return load_catalog(paths or [settings.dialogues_dir], settings.prompts_dir)
+    folders = paths or [settings.dialogues_dir]
+    count = len(dialogue_files(folders))
+    cache = settings.cache_dir
+    if count <= PROGRESS_FROM_FILES or not sys.stderr.isatty():
+        return load_catalog(folders, settings.prompts_dir, cache_dir=cache)
+    with typer.progressbar(length=count, label="Loading dialogues", file=sys.stderr) as bar:
+        return load_catalog(
+            folders, settings.prompts_dir, progress=lambda _, __: bar.update(1), cache_dir=cache
+        )
 
 
 def _report_broken(catalog: Catalog) -> None:

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     )
     db_pool_size: int = Field(default=10, ge=1, le=100, description="Server connections.")
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    cache_dir: Path = Field(
+        default=Path("data/cache"),
+        description="Folder where validated dialogues are remembered, so start-up skips them.",
+    )
     default_language: Language = "nl"
     log_level: str = "WARNING"
     telegram_token: SecretStr | None = None

@@ -7,6 +7,7 @@ once on a fresh PostgreSQL database; ``sqlite_url`` is for what only SQLite has.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -22,6 +23,11 @@ REPO = Path(__file__).resolve().parent.parent
 PROMPTS = REPO / "prompts"
 DIALOGUES = REPO / "dialogues"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dialogues"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Processes the tests start (coachbot chat, run) keep their content cache out of the repo."""
+    os.environ.setdefault("COACHBOT_CACHE_DIR", tempfile.mkdtemp(prefix="coachbot-test-cache-"))
 
 
 @pytest.fixture(scope="session")

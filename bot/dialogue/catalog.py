@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.dialogue.cache import ContentCache
 from bot.dialogue.compiled import CompiledDialogue
 from bot.dialogue.loader import load_dialogue
+from bot.dialogue.rendering import make_environments
 from bot.errors import ContentError, Problem, UnknownDialogue
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -53,16 +59,37 @@ def dialogue_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def load_catalog(paths: Iterable[Path], prompts_dir: Path) -> Catalog:
-    """Load every dialogue file; a broken file is listed, never fatal for the others."""
+def load_catalog(
+    paths: Iterable[Path],
+    prompts_dir: Path,
+    *,
+    progress: Progress | None = None,
+    cache_dir: Path | None = None,
+) -> Catalog:
+    """Load every dialogue file; a broken file is listed, never fatal for the others.
+
+    ``progress(done, total)`` is called after each file. With ``cache_dir``, files that were
+    valid before and did not change are not validated again (see ``cache.py``).
+    """
     catalog = Catalog()
     files: dict[str, str] = {}
-    for path in dialogue_files(paths):
+    environments = make_environments(prompts_dir)
+    cache = ContentCache(cache_dir) if cache_dir is not None else None
+    found = dialogue_files(paths)
+    for done, path in enumerate(found, start=1):
         try:
-            dialogue = load_dialogue(path, prompts_dir)
+            dialogue = load_dialogue(path, prompts_dir, environments=environments, cache=cache)
         except ContentError as err:
             catalog.broken[str(path)] = err.problems
             continue
+        except Exception as err:  # a bug must cost one dialogue, never all of them
+            logger.exception("unexpected error while loading %s", path)
+            message = f"could not be loaded ({type(err).__name__}: {err}); please report this"
+            catalog.broken[str(path)] = [Problem(str(path), 1, 1, message)]
+            continue
+        finally:
+            if progress is not None:
+                progress(done, len(found))
         if dialogue.id in files:
             message = f"dialogue id {dialogue.id!r} is already used by {files[dialogue.id]}"
             catalog.broken[str(path)] = [Problem(str(path), 1, 1, message)]
@@ -70,6 +97,8 @@ def load_catalog(paths: Iterable[Path], prompts_dir: Path) -> Catalog:
         files[dialogue.id] = str(path)
         catalog.add(dialogue)
     _check_references(catalog)
+    if cache is not None:
+        cache.prune()
     return catalog
 
 

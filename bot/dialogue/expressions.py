@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
-from jinja2.sandbox import SandboxedEnvironment
 
-from bot.dialogue import rendering
+from bot.dialogue import names, rendering, safety
 from bot.dialogue.compiled import Expression
 from bot.dialogue.located import Where, missing_names
 from bot.dialogue.model import Dialogue, EndNode
+from bot.dialogue.sandbox import GuardedEnvironment
 from bot.dialogue.yaml_source import Source
 from bot.errors import Problem
 
@@ -33,7 +33,7 @@ class CompiledExpressions:
 def compile_expressions(
     dialogue: Dialogue,
     source: Source,
-    env: SandboxedEnvironment,
+    env: GuardedEnvironment,
     must: Mapping[str, frozenset[str]],
     may: Mapping[str, frozenset[str]],
 ) -> CompiledExpressions:
@@ -103,8 +103,9 @@ def _results(node: nodes.Node) -> list[str]:
 @dataclass
 class _Compiler:
     source: Source
-    env: SandboxedEnvironment
+    env: GuardedEnvironment
     result: CompiledExpressions
+    trees: dict[str, nodes.Template] = field(default_factory=dict)
 
     def extra(
         self,
@@ -119,10 +120,7 @@ class _Compiler:
         compiled = self.compile(text, path, known, maybe)
         if compiled is not None:
             self.result.extras[node_id, key] = compiled
-        try:
-            return rendering.expression_tree(self.env, text)
-        except TemplateSyntaxError:
-            return None
+        return self.trees.get(text)
 
     def compile(
         self, text: str, path: PathParts, known: set[str] | None, maybe: set[str]
@@ -132,17 +130,21 @@ class _Compiler:
         where = Where(self.source.file, line, column)
         try:
             tree = rendering.expression_tree(self.env, text)
-            expression = self.env.compile_expression(text, undefined_to_none=False)
+            self.trees[text] = tree
         except TemplateSyntaxError as err:
             self.result.problems.append(
                 where.problem(1, f"expression does not compile: {err.message}")
             )
             return None
-        unsafe = [reason for _, reason in rendering.unsafe_constructs(tree)]
+        unsafe = [reason for _, reason in safety.refused(tree)]
         self.result.problems += [where.problem(1, f"not allowed: {reason}") for reason in unsafe]
         if known is not None:
-            used = rendering.variables_used(self.env, tree, frozenset())
-            self.result.problems += missing_names(
-                where, used, frozenset(known), frozenset(maybe), tree
-            )
-        return None if unsafe else expression
+            used = names.variables_used(self.env, tree)
+            self.result.problems += missing_names(where, used, frozenset(known), frozenset(maybe))
+        if unsafe:
+            return None
+        try:
+            return self.env.expression_from_tree(tree)
+        except Exception as err:  # e.g. Python's own limits on the code Jinja generates
+            self.result.problems.append(where.problem(1, f"expression does not compile: {err}"))
+            return None

@@ -10,36 +10,57 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ValidationError
 
-from bot.dialogue import graph, rendering
+from bot.dialogue import graph, names, rendering, safety
+from bot.dialogue.cache import ContentCache, Entry, digest, from_entry
 from bot.dialogue.compiled import CompiledDialogue
 from bot.dialogue.expressions import compile_expressions
+from bot.dialogue.limits import MAX_FILE_BYTES
 from bot.dialogue.located import Where, missing_names
-from bot.dialogue.machine import build_machine
 from bot.dialogue.model import NODE_TYPES, UNION_TAGS, Dialogue, LocalText, TemplateRef
+from bot.dialogue.reading import read_text
+from bot.dialogue.sandbox import GuardedEnvironment
 from bot.dialogue.validation_messages import describe
-from bot.dialogue.yaml_source import Source, folded_block, parse, plain
+from bot.dialogue.yaml_source import Source, folded_block, parse
 from bot.errors import ContentError, Problem
-from bot.settings import LANGUAGES
 
 
-def load_dialogue(path: Path, prompts_dir: Path) -> CompiledDialogue:
-    """Load and compile one dialogue file; raise ``ContentError`` listing every problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ContentError([Problem(str(path), 1, 1, f"cannot read the file: {err}")]) from err
+def load_dialogue(
+    path: Path,
+    prompts_dir: Path,
+    *,
+    environments: Mapping[str, GuardedEnvironment] | None = None,
+    cache: ContentCache | None = None,
+) -> CompiledDialogue:
+    """Load and compile one dialogue file; raise ``ContentError`` listing every problem.
+
+    ``environments`` (one per language, from ``make_environments``) may be shared between
+    the dialogues of a catalog, so template files they share are compiled once. With a
+    ``cache``, a file validated before (unchanged, with unchanged templates) is not validated
+    again, and a newly valid one is remembered.
+    """
+    text = read_text(path, MAX_FILE_BYTES)
+    envs = environments or rendering.make_environments(prompts_dir)
+    key = cache.key(text, prompts_dir) if cache is not None else ""
+    entry = cache.get(key) if cache is not None else None
+    if entry is not None and (served := from_entry(entry, str(path), envs)) is not None:
+        return served
     source, problems = parse(str(path), text)
     if source is None:
         raise ContentError(problems)
     try:
-        dialogue = Dialogue.model_validate(plain(source.data))
+        dialogue = Dialogue.model_validate(source.data)
     except ValidationError as err:
         problems = [_located(source, e) for e in err.errors()]
         raise ContentError(sorted(problems, key=lambda p: (p.line, p.column))) from err
-    return _Compiler(source, text, dialogue, prompts_dir).compile()
+    compiler = _Compiler(source, text, dialogue, envs)
+    compiled = compiler.compile()
+    if cache is not None:
+        templates = {name: digest(text) for name, text in compiler.used_templates.items()}
+        refs = list(compiled.dialogue_refs)
+        cache.put(key, Entry(source.data, templates, refs, compiled.version))
+    return compiled
 
 
 def _located(source: Source, error: Any) -> Problem:
@@ -59,14 +80,12 @@ class _Compiler:
     source: Source
     text: str
     dialogue: Dialogue
-    prompts_dir: Path
+    envs: Mapping[str, GuardedEnvironment]
     problems: list[Problem] = field(default_factory=list)
     used_templates: dict[str, str] = field(default_factory=dict)
 
     def compile(self) -> CompiledDialogue:
-        envs: dict[str, SandboxedEnvironment] = {
-            lang: rendering.make_environment(self.prompts_dir, lang) for lang in LANGUAGES
-        }
+        envs = self.envs
         edges = self._check_graph()
         live = (
             graph.reachable([self.dialogue.start], edges) if self.dialogue.start in edges else set()
@@ -85,7 +104,7 @@ class _Compiler:
             computes=expressions.computes,
             extras=expressions.extras,
             dialogue_refs=tuple(expressions.dialogue_refs),
-            machine=build_machine(self.dialogue, expressions.conditions),
+            conditions=expressions.conditions,
         )
 
     def _add(self, path: tuple[str | int, ...], message: str) -> None:
@@ -135,7 +154,7 @@ class _Compiler:
 
     def _compile_texts(
         self,
-        envs: Mapping[str, SandboxedEnvironment],
+        envs: Mapping[str, GuardedEnvironment],
         must: dict[str, frozenset[str]],
         may: dict[str, frozenset[str]],
         live: set[str],
@@ -149,12 +168,12 @@ class _Compiler:
                 template, tree, where = compiled
                 texts[node_id, lang] = template
                 if node_id in live:
-                    used = rendering.variables_used(env, tree, frozenset())
-                    self.problems += missing_names(where, used, must[node_id], may[node_id], tree)
+                    used = names.variables_used(env, tree)
+                    self.problems += missing_names(where, used, must[node_id], may[node_id])
         return texts
 
     def _compile_text(
-        self, env: SandboxedEnvironment, node_id: str, text: LocalText | TemplateRef, lang: str
+        self, env: GuardedEnvironment, node_id: str, text: LocalText | TemplateRef, lang: str
     ) -> tuple[Template, Any, Where] | None:
         if isinstance(text, LocalText):
             path = ("nodes", node_id, "text", lang)
@@ -162,11 +181,15 @@ class _Compiler:
                 self.source.file,
                 self.source.text_start_line(path),
                 self.source.locate(path, value=True)[1],
+                pinned=self.source.style_at(path) not in ("|", ">"),
             )
             written = folded_block(self.source, path, self.text)
             return self._parse_template(env, text.get(lang), where, written)
         try:
             source, filename = rendering.template_source(env, text.template)
+        except ContentError as err:
+            self.problems += err.problems
+            return None
         except TemplateNotFound:
             self._add(
                 ("nodes", node_id, "text", "template"),
@@ -177,34 +200,42 @@ class _Compiler:
         return self._parse_template(env, source, Where(filename, 1, 1))
 
     def _parse_template(
-        self, env: SandboxedEnvironment, text: str, where: Where, written: str | None = None
+        self, env: GuardedEnvironment, text: str, where: Where, written: str | None = None
     ) -> tuple[Template, Any, Where] | None:
         """Check a template (as ``written`` in the file, if YAML reshaped it) and compile it."""
         try:
             tree = env.parse(written if written is not None else text)
+            compiled = tree if written is None or written == text else env.parse(text)
         except TemplateSyntaxError as err:
             self.problems.append(where.problem(err.lineno, f"template syntax: {err.message}"))
             return None
-        unsafe = list(rendering.unsafe_constructs(tree))
+        unsafe = list(safety.refused(tree))
         for lineno, reason in unsafe:
             self.problems.append(where.problem(lineno, f"not allowed: {reason}"))
         for lineno, tag in rendering.unsupported_tags(tree):
             allowed = ", ".join(f"<{t}>" for t in sorted(rendering.TELEGRAM_TAGS))
             message = f"Telegram cannot show the tag <{tag}>; use one of {allowed}"
             self.problems.append(where.problem(lineno, message))
-        for name in rendering.included_names(tree) + rendering.imported_names(tree):
+        for line, message in names.hidden_from_imports(env, tree):
+            self.problems.append(where.problem(line, message))
+        for name in names.included_names(tree) + names.imported_names(tree):
             self._check_include(env, name, where)
         if unsafe:
             return None
         try:
-            return env.from_string(text), tree, where
+            return env.template_from_tree(compiled), tree, where
         except TemplateSyntaxError as err:
             self.problems.append(where.problem(err.lineno, f"template syntax: {err.message}"))
-            return None
+        except Exception as err:  # e.g. Python's own limits on the code Jinja generates
+            self.problems.append(where.problem(1, f"the text cannot be compiled: {err}"))
+        return None
 
-    def _check_include(self, env: SandboxedEnvironment, name: str, where: Where) -> None:
+    def _check_include(self, env: GuardedEnvironment, name: str, where: Where) -> None:
         try:
             source, filename = rendering.template_source(env, name)
+        except ContentError as err:
+            self.problems += err.problems
+            return
         except TemplateNotFound:
             self.problems.append(
                 where.problem(1, f"template {name!r} (included or imported) not found in prompts/")

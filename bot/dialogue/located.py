@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from jinja2 import nodes
-
-from bot.dialogue import rendering
 from bot.dialogue.model import RESERVED_NAMES
 from bot.errors import Problem
 
@@ -18,19 +16,21 @@ class Where:
     file: str
     line: int
     column: int
+    pinned: bool = False  # lines of a quoted text are not file lines: point at its start
 
     def problem(self, template_line: int | None, message: str) -> Problem:
         """A problem at ``template_line`` (1-based) of the template."""
-        line = self.line + max((template_line or 1) - 1, 0)
+        offset = 0 if self.pinned else max((template_line or 1) - 1, 0)
+        line = self.line + offset
         return Problem(self.file, line, self.column if line == self.line else 1, message)
 
 
 def missing_names(
-    where: Where, used: set[str], must: frozenset[str], may: frozenset[str], tree: nodes.Template
+    where: Where, used: Mapping[str, int | None], must: frozenset[str], may: frozenset[str]
 ) -> list[Problem]:
     """A problem for every name read here that is not saved on every path to this point."""
     problems = []
-    for name in sorted(used - must - RESERVED_NAMES):
+    for name in sorted(set(used) - must - RESERVED_NAMES):
         if name in may:
             why = (
                 f"'{name}' is not saved on every path to this step; "
@@ -38,5 +38,5 @@ def missing_names(
             )
         else:
             why = f"'{name}' is used here but no earlier step saves it"
-        problems.append(where.problem(rendering.line_of_name(tree, name), why))
+        problems.append(where.problem(used[name], why))
     return problems

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from transitions import EventData, Machine
 
-from bot.dialogue.compiled import ADVANCE, Cursor, Expression
+from bot.dialogue import sandbox
 from bot.dialogue.model import ChoiceNode, Dialogue, EndNode
 
 Check = Callable[..., bool]
+Expression = Callable[..., Any]
+ADVANCE = "advance"
+
+
+class Cursor:
+    """What the shared machine moves: a node id plus the answers its conditions read.
+
+    The machine is shared by every user, so per-user data never lives on it; each step
+    builds a Cursor from the stored session and triggers the machine's event on it.
+    """
+
+    __slots__ = ("context", "node")
+
+    def __init__(self, node: str, context: Mapping[str, Any]) -> None:
+        self.node = node
+        self.context = context
 
 
 def build_machine(dialogue: Dialogue, conditions: Mapping[tuple[str, int], Expression]) -> Machine:
@@ -56,6 +73,6 @@ def _holds(expression: Expression) -> Check:
     def check(event: EventData) -> bool:
         cursor = event.model
         assert isinstance(cursor, Cursor)
-        return bool(expression(**cursor.context))
+        return bool(sandbox.evaluate(expression, cursor.context))
 
     return check

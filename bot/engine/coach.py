@@ -221,7 +221,10 @@ class Coach:
     def _turn_or_menu(self, c: Conversation, turn: Turn | None) -> Reply:
         if turn is None:
             return self._reply(c, notice=phrase(c.lang, "no_session"), menu=c.menu())
-        return self._turn(c, turn)
+        reply = self._turn(c, turn)
+        if turn.outcome == "resumed" and turn.finished:  # a closing message shown again
+            return replace(reply, menu=tuple(c.menu()))
+        return reply
 
 
 def _with_closing(turn: Turn, closing: str) -> Turn:

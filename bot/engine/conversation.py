@@ -7,6 +7,7 @@ unit, so reading the session, the engine step and saving it happen in one transa
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -21,6 +22,7 @@ from bot.records import CommitmentOutcome, NewCommitment, Session, User
 from bot.store.base import Transaction
 
 log = logging.getLogger(__name__)
+RECENTLY_FINISHED = timedelta(days=1)
 
 
 class Conversation:
@@ -78,9 +80,20 @@ class Conversation:
         return self._follow_on(turn)
 
     def resume(self, notice: str = "resumed") -> Turn | None:
-        """The current question of the unfinished session (``None`` if there is none)."""
+        """The current question of the unfinished session; with none, how the last one ended
+        (if that was recent: its closing message may never have arrived); else ``None``."""
         session = self.current()
-        return self._show(session, phrase(self.lang, notice)) if session else None
+        if session is not None:
+            return self._show(session, phrase(self.lang, notice))
+        finished = self.tx.last_finished(self.user.id)
+        if finished is None or finished.updated_at is None:
+            return None
+        if datetime.now(UTC) - finished.updated_at > RECENTLY_FINISHED:
+            return None
+        try:
+            return self.engine.show(finished, self.person, phrase(self.lang, "last_summary"))
+        except ContentChanged:  # its end no longer exists: nothing to show again
+            return None
 
     def reply(self, incoming: Incoming) -> Turn | None:
         """Answer the current question; ``None`` when there is no unfinished session."""

@@ -58,6 +58,10 @@ class Transaction(Protocol):
         """
         ...
 
+    def last_finished(self, user_id: int) -> Session | None:
+        """The user's most recently completed session, if any."""
+        ...
+
     def abandon(self, session_id: int) -> None:
         """Mark a session abandoned (kept for history and analytics)."""
         ...

@@ -42,6 +42,12 @@ _ACTIVE_SESSIONS = (
     .where(sessions.c.user_id == bindparam("user_id"), sessions.c.status == "active")
     .order_by(sessions.c.updated_at.desc(), sessions.c.id.desc())
 )
+_LAST_FINISHED = (
+    select(sessions)
+    .where(sessions.c.user_id == bindparam("user_id"), sessions.c.status == "completed")
+    .order_by(sessions.c.completed_at.desc(), sessions.c.id.desc())
+    .limit(1)
+)
 _OPEN_COMMITMENTS = (
     select(commitments)
     .where(commitments.c.user_id == bindparam("user_id"), commitments.c.status == "open")
@@ -159,6 +165,11 @@ class SqlTransaction:
             self._apply(write, session, now)
         session.updated_at = now
         return session
+
+    def last_finished(self, user_id: int) -> Session | None:
+        """The user's most recently completed session, if any."""
+        row = self.db.execute(_LAST_FINISHED, {"user_id": user_id}).first()
+        return _session(row) if row is not None else None
 
     def abandon(self, session_id: int) -> None:
         """Mark a session abandoned (kept for history and analytics)."""

@@ -120,6 +120,11 @@ LAST_IF = "next:\n      - {if: colour == 'red', goto: done}\n"
 BAD_IF = RED_GOES_TO.replace("colour == 'red'", "colour ==").replace("TARGET", "done")
 TWO_SAVES = "save: colour\n    save: hue\n"
 END = 'Chosen: {{ colour }}"}\n'
+CHART = (
+    "    chart:\n      title: {nl: Kaart, en: Chart}\n"
+    "      levels: {nl: [Laag, Midden, Hoog], en: [Low, High]}\n"
+    "      ladders:\n        - {label: {nl: L, en: L}, value: '1'}\n"
+)
 
 ONE_MISTAKE = [
     # YAML itself
@@ -152,6 +157,16 @@ ONE_MISTAKE = [
     case("dunder", HI, "en: Hi {{ name.__class__ }}!", "Hi {{", "'.__class__' reaches Python"),
     case("attr-filter", HI, "en: Hi {{ name|attr('upper') }}!", "Hi {{", "the '|attr' filter"),
     case("big-range", HI, "en: Hi {{ range(10000000) }}!", "Hi {{", "range() is limited to 100"),
+    case("underscore-key", HI, 'en: Hi {{ name["_x"] }}!', "Hi {{", "a key starting with '_'"),
+    case("no-such-answer", END, END.replace("colour }}", "answers.mood }}"), '"Chosen', "'mood'"),
+    case("name-has-no", HI, "en: Hi {{ name.nope }}!", "Hi {{", "'name' is a text; it has no"),
+    case("reserved-save", "save: colour", "save: answers", "pick:", "the reserved name 'answers'"),
+    case(
+        "number-min-max", PICK, NUMBER_Q.replace("min: 1", "min: 5\n    max: 2"), "pick:", "'min'"
+    ),
+    case("check-in-kind", END, END + "    check_in: {outcome: colour}\n", "id:", "'check_in' on"),
+    case("options-without-next", "    next: done\n", "", "pick:", "give every option its own"),
+    case("chart-levels", END, END + CHART, "levels:", "'nl' and 'en' need the same number"),
 ]
 
 
@@ -325,9 +340,13 @@ def test_the_catalog_serves_valid_files_and_lists_broken_ones(tmp_path: Path) ->
     assert catalog.broken[str(copy)] == [Problem(str(copy), 1, 1, message)]
 
 
-def validate(*args: str) -> subprocess.CompletedProcess[str]:
+NO_CACHE = os.path.join(os.devnull, "cache")  # cannot be created, so no cache is used
+
+
+def validate(*args: str, cache: str = NO_CACHE) -> subprocess.CompletedProcess[str]:
     """``coachbot validate ARGS`` run from the repository root, as an admin would."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("COACHBOT_")}
+    env["COACHBOT_CACHE_DIR"] = cache
     command = [str(COACHBOT), "validate", *args]
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
 
@@ -346,6 +365,17 @@ def test_validate_accepts_the_repository_dialogues() -> None:
     result = validate("dialogues")
     assert (result.returncode, result.stdout) == (0, ""), result.stdout
     assert "0 broken" in result.stderr
+
+
+def test_validate_remembers_valid_files_in_its_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = validate("dialogues", cache=str(cache))
+    entries = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    again = validate("dialogues", cache=str(cache))
+
+    assert first.returncode == again.returncode == 0
+    assert len(entries) == len(list((REPO / "dialogues").glob("*.yaml")))
+    assert {p.name for p in cache.glob("*.json")} == set(entries)
 
 
 def test_validate_as_json(tmp_path: Path) -> None:

@@ -93,3 +93,28 @@ def test_a_missing_or_broken_imported_template_is_refused_at_load(tmp_path: Path
         p.file.endswith("broken.j2") and "template syntax" in p.message
         for p in caught.value.problems
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ name | safe }}",
+        "{{ [name] | map('safe') | join }}",
+        "{% autoescape false %}{{ name }}{% endautoescape %}",
+    ],
+)
+def test_nothing_may_show_what_users_type_as_markup(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "raw.yaml"
+    body = text.replace("'", "''")
+    path.write_text(
+        "id: raw\ntitle: {nl: R, en: R}\ndescription: {nl: R, en: R}\nstart: done\n"
+        f"nodes:\n  done:\n    type: end\n    text: {{nl: '{body}', en: 'x'}}\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(ContentError) as caught:
+        load_dialogue(path, PROMPTS)
+
+    [problem] = caught.value.problems
+    assert problem.line == 8
+    assert "not allowed" in problem.message or "cannot be changed" in problem.message

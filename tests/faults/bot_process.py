@@ -49,6 +49,8 @@ class BotProcess:
     """``coachbot run`` (long polling) on ``database_url``, talking to ``api``."""
 
     def __init__(self, api: FakeBotAPI, database_url: str) -> None:
+        self.api = api
+        self._started_after = len(api.calls)
         env = {
             **os.environ,
             "COACHBOT_DATABASE_URL": database_url,
@@ -65,6 +67,14 @@ class BotProcess:
             stderr=subprocess.PIPE,
             text=True,
         )
+
+    async def ready(self, within: float = 60) -> None:
+        """Wait until the bot has started (its command list arrives as its last start-up step)."""
+        deadline = time.monotonic() + within
+        while not any(c.method == "setMyCommands" for c in self.api.calls[self._started_after :]):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise AssertionError(f"the bot did not start: {self.errors()}")
+            await asyncio.sleep(0.05)
 
     def kill(self) -> None:
         """SIGKILL: no chance to finish anything."""

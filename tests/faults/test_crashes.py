@@ -23,6 +23,19 @@ USERS = 12
 KILLS = int(os.environ.get("COACHBOT_FAULT_KILLS", "3"))
 
 
+async def finish(walks: list[asyncio.Task[None]], users: list[FakeUser]) -> None:
+    """Wait for every walk; on a timeout, say where each unfinished user got stuck."""
+    done, pending = await asyncio.wait(walks, timeout=150)
+    for task in done:
+        task.result()
+    stuck = [
+        f"{user.id}: {[(m.text or '')[-60:] for m in user.messages[-3:]]}"
+        for user, task in zip(users, walks, strict=True)
+        if task in pending
+    ]
+    assert not stuck, "walks that never finished:\n" + "\n".join(stuck)
+
+
 def check_every_walk(database_url: str, users: int) -> None:
     """Every session finished with exactly the walk's answers, each logged once."""
     sessions = rows(
@@ -56,7 +69,8 @@ async def test_kill_9_at_random_moments_loses_no_answer_and_applies_none_twice(
             # Telegram delivers at least once: what was in flight may come again, handled or not.
             await api.redeliver_recent(rng.randint(3, 12))
         bots.append(BotProcess(api, database_url))
-        await asyncio.wait_for(asyncio.gather(*walks), timeout=120)
+        await bots[-1].ready()
+        await finish(walks, users)
         await api.settle(within=30)
         assert bots[-1].terminate() == 0, bots[-1].errors()
     finally:
@@ -77,12 +91,13 @@ async def test_sigterm_under_load_finishes_what_is_in_flight(
     walks = [asyncio.create_task(walk(user, patience=6.0)) for user in users]
     bots = [BotProcess(api, database_url)]
     try:
-        await asyncio.sleep(4.0)
+        await bots[0].ready()
+        await asyncio.sleep(1.0)  # in the middle of the load
         code = bots[0].terminate()
         fetched = api.delivered
         answered = sum(len(user.messages) for user in users)
         bots.append(BotProcess(api, database_url))
-        await asyncio.wait_for(asyncio.gather(*walks), timeout=120)
+        await finish(walks, users)
         assert bots[-1].terminate() == 0, bots[-1].errors()
     finally:
         for task in walks:

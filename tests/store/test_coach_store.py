@@ -166,16 +166,19 @@ async def test_two_coaches_answering_at_once_lose_no_answer(
     await first.open(EVE, "kinds")
 
     # Both processes write the same session at the same moment: SQLite lets one in, the
-    # other waits for the lock and then reads the session the first one left.
+    # other waits for the lock and then reads the session the first one left. "500" and "300"
+    # fit both questions (a product name of three characters, a number of deals), so whichever
+    # comes first answers the first question and the other the second.
     replies = await asyncio.gather(
-        first.reply(EVE, Incoming.text("koffie")), second.reply(EVE, Incoming.text("12"))
+        first.reply(EVE, Incoming.text("500")), second.reply(EVE, Incoming.text("300"))
     )
     for opened in stores:
         await opened.close()
 
     assert sorted(turn_of(r).session.step for r in replies) == [1, 2]
     logged = rows(database_url, "SELECT key, value FROM answers ORDER BY id")
-    assert len(logged) == 2
+    assert [key for key, _ in logged] == ["product", "deals"]
+    assert sorted(str(value).strip('"') for _, value in logged) == ["300", "500"]
     assert rows(database_url, "SELECT step FROM sessions") == [(2,)]
 
 
@@ -245,3 +248,25 @@ async def test_history_keeps_what_each_step_changed_not_a_copy_of_everything(
     assert frames[-1] == {"node": "mood", "restore": {}, "added": ["mood", "score"]}
     undone = turn_of(await coach.back(EVE))
     assert undone.session.answers == {"product": "koffie", "deals": 10}
+
+
+async def test_continue_after_finishing_shows_how_it_ended_in_case_it_never_arrived(
+    coach: Coach, database_url: str
+) -> None:
+    await coach.open(EVE, "kinds")
+    for typed in ["koffie", "10", "3", "Rechts"]:
+        await coach.reply(EVE, Incoming.text(typed))
+
+    again = await coach.resume(EVE)
+
+    assert again.notice == "Je hebt geen lopend gesprek. Zo eindigde je laatste gesprek:"
+    assert turn_of(again).messages[-1].text.startswith("Rechts klaar: koffie, 10 deals")
+    assert again.menu
+    rows(
+        database_url,
+        "UPDATE sessions SET updated_at = :old",
+        old=datetime.now(UTC) - timedelta(days=2),
+    )
+    later = await coach.resume(EVE)
+    assert later.turn is None  # long ago: just the menu
+    assert later.notice == "Je hebt geen lopend gesprek. Kies er een uit het menu."
