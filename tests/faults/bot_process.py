@@ -20,19 +20,19 @@ from tests.telegram.fake_user import FakeUser
 REPO = Path(__file__).resolve().parents[2]
 COACHBOT = str(Path(sys.executable).parent / "coachbot")
 
-# (what the user does, a snippet of the reply that shows it was taken)
-WALK = [
-    ("> /start", "In welke taal"),
-    ("Nederlands", "Kies een gesprek"),
-    ("Relaties, geen transacties", "Hoe bedank je hem?"),
-    ("Ik zorg voor lunch en een borrel", "Ladder 1: relaties bouwen"),
-    ("2 · Beter", "Ladder 2: status verdienen"),
-    ("1 · Basis", "Ladder 3: sociale valuta maken"),
-    ("3 · Best", "concreet doen"),
-    ("> Elke week één klant bedanken", "Hoe zeker"),
-    ("4", "Wanneer"),
-    ("Over een week", "Jouw samenvatting"),
+# (a snippet of a question, what the user answers when they see it), in the track's order.
+PROMPTS = [
+    ("In welke taal", "Nederlands"),
+    ("Kies een gesprek", "Relaties, geen transacties"),
+    ("Hoe bedank je hem?", "Ik zorg voor lunch en een borrel"),
+    ("Ladder 1: relaties bouwen", "2 · Beter"),
+    ("Ladder 2: status verdienen", "1 · Basis"),
+    ("Ladder 3: sociale valuta maken", "3 · Best"),
+    ("concreet doen", "> Elke week één klant bedanken"),
+    ("Hoe zeker", "4"),
+    ("Wanneer", "Over een week"),
 ]
+SUMMARY = "Jouw samenvatting"
 # What every walk leaves in the session, however often the bot crashed on the way.
 ANSWERS = {
     "thanks": "lunch",
@@ -99,28 +99,45 @@ class BotProcess:
             self.process.stderr.close()
 
 
-async def persist(user: FakeUser, action: str, expect: str, patience: float) -> None:
-    """Do ``action`` until a reply with ``expect`` arrives, as a person would retry.
-
-    A pressed button may have been taken (and its buttons removed) just before a crash; then
-    there is nothing left to press, and a person sends /continue to see where they are.
-    """
-    since = len(user.messages)
-    while True:
-        if action.startswith(">"):
-            await user.send(action[1:].strip())
-        elif any(action in m.button_labels() for m in user.messages):
-            await user.click(action)
-        else:
-            await user.send("/continue")
-        deadline = time.monotonic() + patience
-        while time.monotonic() < deadline:
-            if any(expect in (m.text or "") for m in user.messages[since:]):
-                return
-            await asyncio.sleep(0.05)
+def shown(user: FakeUser) -> tuple[int, int] | None:
+    """(message index, prompt index) of the newest question on the user's screen."""
+    for index in range(len(user.messages) - 1, -1, -1):
+        text = user.messages[index].text or ""
+        for number, (snippet, _) in enumerate(PROMPTS):
+            if snippet in text:
+                return index, number
+    return None
 
 
 async def walk(user: FakeUser, patience: float = 4.0) -> None:
-    """The whole track, retrying every step that got no answer."""
-    for action, expect in WALK:
-        await persist(user, action, expect, patience)
+    """The whole track the way a person does it: answer the question on screen; when nothing
+    comes back for a while, ask where they are (/continue); done once the summary is shown.
+
+    After a crash Telegram may hand the bot updates again, so the conversation can be further
+    along than the last reply showed: a person simply answers what they see next.
+    """
+    furthest = -1
+    await user.send("/start")
+    while not any(SUMMARY in (m.text or "") for m in user.messages):
+        seen = len(user.messages)
+        on_screen = shown(user)
+        if on_screen is None:
+            await user.send("/continue")
+        else:
+            index, number = on_screen
+            action = PROMPTS[number][1]
+            buttons = user.messages[index].button_labels()
+            if number < furthest and number <= 1:  # a menu or the language again, later on
+                await user.send("/continue")
+            elif action.startswith(">"):
+                await user.send(action[1:].strip())
+            elif action in buttons:
+                await user.click(action)
+            else:  # answered already, its buttons gone: where are we?
+                await user.send("/continue")
+            furthest = max(furthest, number)
+        for _ in range(int(patience / 0.05)):  # wait for a reply, as long as patience lasts
+            if len(user.messages) > seen:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)  # let a reply of several messages arrive whole

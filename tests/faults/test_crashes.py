@@ -23,13 +23,18 @@ USERS = 12
 KILLS = int(os.environ.get("COACHBOT_FAULT_KILLS", "3"))
 
 
-async def finish(walks: list[asyncio.Task[None]], users: list[FakeUser]) -> None:
+async def finish(walks: list[asyncio.Task[None]], users: list[FakeUser], database_url: str) -> None:
     """Wait for every walk; on a timeout, say where each unfinished user got stuck."""
     done, pending = await asyncio.wait(walks, timeout=150)
     for task in done:
         task.result()
+    query = (
+        "SELECT s.node, s.status, s.step, s.updated_at FROM sessions s JOIN users u "
+        "ON s.user_id = u.id WHERE u.external_id = :who"
+    )
     stuck = [
-        f"{user.id}: {[(m.text or '')[-60:] for m in user.messages[-3:]]}"
+        f"{user.id}: {[(m.text or '')[:50] for m in user.messages[-3:]]} "
+        f"{rows(database_url, query, who=f'telegram:{user.id}')}"
         for user, task in zip(users, walks, strict=True)
         if task in pending
     ]
@@ -70,7 +75,7 @@ async def test_kill_9_at_random_moments_loses_no_answer_and_applies_none_twice(
             await api.redeliver_recent(rng.randint(3, 12))
         bots.append(BotProcess(api, database_url))
         await bots[-1].ready()
-        await finish(walks, users)
+        await finish(walks, users, database_url)
         await api.settle(within=30)
         assert bots[-1].terminate() == 0, bots[-1].errors()
     finally:
@@ -97,7 +102,7 @@ async def test_sigterm_under_load_finishes_what_is_in_flight(
         fetched = api.delivered
         answered = sum(len(user.messages) for user in users)
         bots.append(BotProcess(api, database_url))
-        await finish(walks, users)
+        await finish(walks, users, database_url)
         assert bots[-1].terminate() == 0, bots[-1].errors()
     finally:
         for task in walks:

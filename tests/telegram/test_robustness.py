@@ -358,3 +358,21 @@ async def test_a_button_of_a_finished_session_changes_nothing(
         eva.texts()[-1]
         == "Je hebt geen lopend gesprek. Kies er een uit het menu.\n\nKies een gesprek:"
     )
+
+
+async def test_a_summary_that_never_arrived_comes_with_continue(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 617)
+    await at_first_question(api, eva)
+    await step(api, eva, "Ik zorg voor lunch en een borrel", "2 · Beter", "1 · Basis")
+    await step(api, eva, "3 · Best", "> Elke week één klant bedanken", "4")
+    api.fail_next("sendMessage", 500, "Internal Server Error")  # the summary is lost
+    await step(api, eva, "Over een week")
+    assert not any("Jouw samenvatting" in t for t in eva.texts())
+
+    await step(api, eva, "> /continue")
+
+    assert any(t.startswith("Je hebt geen lopend gesprek. Zo eindigde") for t in eva.texts())
+    assert any("Jouw samenvatting" in t for t in eva.texts())
+    assert eva.messages[-1].text == "Kies een gesprek:"
