@@ -202,10 +202,20 @@ def dialogues() -> None:
 @app.command()
 def run(
     webhook_url: Annotated[
-        str | None, typer.Option("--webhook", help="Public HTTPS URL; enables webhook mode.")
+        str | None,
+        typer.Option(
+            "--webhook",
+            envvar="COACHBOT_WEBHOOK_URL",
+            help="Public HTTPS URL; enables webhook mode.",
+        ),
     ] = None,
     secret_token: Annotated[
-        str | None, typer.Option(help="Secret Telegram must send (required with --webhook).")
+        str | None,
+        typer.Option(
+            envvar="COACHBOT_WEBHOOK_SECRET",
+            help="Secret Telegram must send (required with --webhook; the variable keeps it "
+            "out of process listings).",
+        ),
     ] = None,
     listen: Annotated[str, typer.Option(help="Address the webhook server listens on.")] = "0.0.0.0",
     port: Annotated[
@@ -224,7 +234,10 @@ def run(
             "coach without Telegram: coachbot chat"
         )
     if webhook_url and not secret_token:
-        raise _cannot_start("--webhook needs --secret-token (Telegram sends it with every update)")
+        raise _cannot_start(
+            "--webhook needs --secret-token or COACHBOT_WEBHOOK_SECRET "
+            "(Telegram sends it with every update)"
+        )
     redact_also(secret_token or "")
     webhook = Webhook(webhook_url, secret_token or "", listen, port) if webhook_url else None
     catalog = _catalog(settings)

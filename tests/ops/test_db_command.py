@@ -96,10 +96,3 @@ def test_an_unreachable_server_is_one_line_without_the_password() -> None:
         assert error.startswith("coachbot: cannot use the database server at 127.0.0.1:9")
         assert len(error.splitlines()) == 1
         assert "Pw-Q9z" not in error
-
-
-def test_the_database_lives_in_the_data_dir_unless_a_url_is_given(tmp_path: Path) -> None:
-    result = coachbot("db", "upgrade", env={"COACHBOT_DATA_DIR": str(tmp_path / "data")})
-
-    assert result.returncode == 0, result.stderr
-    assert revision(f"sqlite:///{tmp_path / 'data' / 'coachbot.db'}") == [(HEAD,)]

@@ -197,8 +197,9 @@ async def test_a_running_bot_is_healthy_and_a_stopped_one_is_not(
         "COACHBOT_TELEGRAM_FILE_URL": api.base_file_url,
         "COACHBOT_DATABASE_URL": database_url,
         "COACHBOT_DATA_DIR": str(tmp_path),
+        "COACHBOT_WEBHOOK_SECRET": SECRET,  # kept out of the process listing
     }
-    hook = ["--webhook", PUBLIC, "--secret-token", SECRET, "--listen", "127.0.0.1"]
+    hook = ["--webhook", PUBLIC, "--listen", "127.0.0.1"]
     bot = await coachbot("run", *hook, "--port", str(port), env=env)
     try:
         healthz = await until_healthz(f"http://127.0.0.1:{port}/healthz", bot)
