@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import signal
+import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -217,3 +218,34 @@ async def test_a_running_bot_is_healthy_and_a_stopped_one_is_not(
     assert (api.webhook["url"], api.webhook["secret_token"]) == (PUBLIC, SECRET)
     assert stopped[0] == 1
     assert stopped[1].startswith(f"unhealthy: no heartbeat at {tmp_path / 'heartbeat'}")
+
+
+@pytest.mark.parametrize("taken", ["port in use", "healthz path"])
+async def test_a_webhook_that_cannot_be_served_is_one_line_and_exit_2(
+    api: FakeBotAPI, database_url: str, tmp_path: Path, taken: str
+) -> None:
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen(1)
+        port = int(other.getsockname()[1]) if taken == "port in use" else free_port()
+        url = PUBLIC if taken == "port in use" else "https://coach.example.com/healthz"
+        env = {
+            "COACHBOT_TELEGRAM_TOKEN": TOKEN,
+            "COACHBOT_TELEGRAM_API_URL": api.base_url,
+            "COACHBOT_DATABASE_URL": database_url,
+            "COACHBOT_DATA_DIR": str(tmp_path),
+            "COACHBOT_WEBHOOK_SECRET": SECRET,
+        }
+        args = ["--webhook", url, "--listen", "127.0.0.1", "--port", str(port)]
+        bot = await coachbot("run", *args, env=env)
+        out, errors = await asyncio.wait_for(bot.communicate(), timeout=60)
+
+    assert bot.returncode == 2
+    assert out == b""
+    expected = {
+        "port in use": f"coachbot: cannot listen on 127.0.0.1:{port} for the webhook: ",
+        "healthz path": "coachbot: the webhook URL's path cannot be /healthz",
+    }
+    assert errors.decode().startswith(expected[taken])
+    assert len(errors.decode().splitlines()) == 1
+    assert not (tmp_path / "heartbeat").exists()
