@@ -1,11 +1,12 @@
 # Two commands on a fresh machine: `make chat` (set up, then chat in the terminal)
-# and `make test` (set up, then lint, type-check and run the whole test suite).
+# and `make test` (set up, then lint, type-check, check the image's install and run the whole
+# test suite).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: chat test lint setup clean
+.PHONY: chat test lint image-check setup clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +23,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/hadolint --no-color Dockerfile
 
-test: lint
+# The Dockerfile's install steps in a fresh virtual environment, then the installed command.
+image-check: $(STAMP)
+	$(BIN)/python .ci/check_image_install.py
+
+test: lint image-check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:

@@ -1,42 +1,42 @@
-"""The ``coachbot`` command line: chat in the terminal, validate and list dialogues."""
+"""The ``coachbot`` command line: chat, the Telegram bot, dialogues, the database and health.
+
+Typer needs only the commands' signatures, so this module imports nothing heavy: each
+command imports what it uses (the store, python-telegram-bot, Alembic, Jinja2 ...) when it
+runs. ``coachbot --help`` therefore starts in a fraction of the time a command takes.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import getpass
-import io
-import json
 import sys
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
-from bot.channels.telegram.app import (
-    TelegramOptions,
-    Webhook,
-    build_application,
-    run_until_signalled,
-)
-from bot.channels.telegram.startup import run_bot
-from bot.channels.terminal import StdinLines, TerminalChat
-from bot.dialogue.catalog import Catalog, dialogue_files, load_catalog
-from bot.engine.coach import Coach, Visitor
-from bot.engine.engine import Engine
-from bot.engine.phrases import phrase
-from bot.errors import DatabaseSetupError
-from bot.logs import configure_logging, redact_also
-from bot.settings import Settings
-from bot.store import Store, StoreOptions, open_store
+if TYPE_CHECKING:
+    from bot.channels.telegram.app import Webhook
+    from bot.dialogue.catalog import Catalog
+    from bot.settings import Settings
+    from bot.store import Store, StoreOptions
+
+EXIT_CANNOT_START = 2  # a setting, the database or Telegram does not allow a start
+EXIT_UNHEALTHY = 1  # Docker's HEALTHCHECK: 1 is unhealthy, 2 is reserved
 
 app = typer.Typer(
     help="Coachbot: a coaching assistant for salespeople.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: rendering it with rich costs more than the rest
     pretty_exceptions_show_locals=False,  # locals may hold secrets; never print them
 )
+db_app = typer.Typer(
+    help="Show the database's schema revision, or bring it to the newest.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(db_app, name="db")
 
 
 PROGRESS_FROM_FILES = 5  # a progress bar (on a terminal) when loading more files than this
@@ -56,12 +56,26 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-def _settings(ctx: typer.Context) -> Settings:
-    settings: Settings = ctx.obj
+@cache
+def _settings(exit_code: int = EXIT_CANNOT_START) -> Settings:
+    """The settings, read once from the environment, with logging configured from them."""
+    from pydantic import ValidationError
+
+    from bot.logs import configure_logging
+    from bot.settings import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as err:
+        typer.echo(f"coachbot: invalid COACHBOT_* setting:\n{err}", err=True)
+        raise typer.Exit(exit_code) from err
+    configure_logging(settings)
     return settings
 
 
 def _catalog(settings: Settings, paths: list[Path] | None = None) -> Catalog:
+    from bot.dialogue.catalog import dialogue_files, load_catalog
+
     folders = paths or [settings.dialogues_dir]
     count = len(dialogue_files(folders))
     cache = settings.cache_dir
@@ -82,17 +96,48 @@ def _report_broken(catalog: Catalog) -> None:
             typer.echo(f"  {problem}", err=True)
 
 
+def _store_options(settings: Settings) -> StoreOptions:
+    from bot.store import StoreOptions
+
+    return StoreOptions(
+        busy_seconds=settings.db_busy_seconds,
+        synchronous=settings.sqlite_synchronous,
+        pool_size=settings.db_pool_size,
+    )
+
+
+def _cannot_start(message: object) -> typer.Exit:
+    """Say why in one line on stderr; the exit to raise."""
+    typer.echo(f"coachbot: {message}", err=True)
+    return typer.Exit(EXIT_CANNOT_START)
+
+
+async def _open_store(settings: Settings) -> Store:
+    from bot.errors import DatabaseSetupError
+    from bot.store import open_store
+
+    try:
+        return await open_store(settings.database_url, _store_options(settings))
+    except DatabaseSetupError as err:
+        raise _cannot_start(err) from err
+
+
 @app.command()
 def chat(
-    ctx: typer.Context,
     user: Annotated[
         str | None, typer.Option(help="Your name; each name has its own sessions.")
     ] = None,
     dialogue: Annotated[str | None, typer.Option(help="Dialogue id to start or resume.")] = None,
     lang: Annotated[Lang | None, typer.Option(help="Language (remembered for next time).")] = None,
 ) -> None:
-    """Chat with the coach in the terminal (works with piped input too)."""
-    settings = _settings(ctx)
+    """Chat with the coach in the terminal (piped input works too)."""
+    import asyncio
+    import getpass
+    import io
+
+    from bot.engine.phrases import phrase
+
+    settings = _settings()
     catalog = _catalog(settings)
     _report_broken(catalog)
     name = user or getpass.getuser()
@@ -109,11 +154,15 @@ def chat(
 async def _chat(
     settings: Settings, catalog: Catalog, name: str, dialogue: str | None, lang: str | None
 ) -> int:
+    from bot.channels.terminal import StdinLines, TerminalChat
+    from bot.engine.coach import Coach, Visitor
+    from bot.engine.engine import Engine
+
     store = await _open_store(settings)
     try:
         coach = Coach(Engine(catalog), store, settings.default_language)
         lines = StdinLines(sys.stdin)
-        images = Path("data") / "images"
+        images = settings.data_dir / "images"
         visitor = Visitor(f"terminal:{name}", name)
         styled = sys.stdout.isatty()
         terminal = TerminalChat(coach, visitor, lines, sys.stdout, images, styled=styled)
@@ -122,25 +171,8 @@ async def _chat(
         await store.close()
 
 
-async def _open_store(settings: Settings) -> Store:
-    try:
-        return await open_store(settings.database_url, _store_options(settings))
-    except DatabaseSetupError as err:
-        typer.echo(f"coachbot: {err}", err=True)
-        raise typer.Exit(2) from err
-
-
-def _store_options(settings: Settings) -> StoreOptions:
-    return StoreOptions(
-        busy_seconds=settings.db_busy_seconds,
-        synchronous=settings.sqlite_synchronous,
-        pool_size=settings.db_pool_size,
-    )
-
-
 @app.command()
 def validate(
-    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Files or folders (default: the dialogues folder).")
     ] = None,
@@ -148,8 +180,10 @@ def validate(
         OutputFormat, typer.Option("--format", help="text or json")
     ] = OutputFormat.text,
 ) -> None:
-    """Check dialogue files; exit 1 and list every located problem if any is broken."""
-    catalog = _catalog(_settings(ctx), paths)
+    """Check dialogue files: every problem located, exit 1 if any."""
+    import json
+
+    catalog = _catalog(_settings(), paths)
     if output is OutputFormat.json:
         report = {
             "valid": [{"id": d.id, "file": d.file, "version": d.version} for d in catalog.listed()],
@@ -165,9 +199,9 @@ def validate(
 
 
 @app.command()
-def dialogues(ctx: typer.Context) -> None:
-    """List the dialogues being served: id, title and number of nodes."""
-    settings = _settings(ctx)
+def dialogues() -> None:
+    """List the dialogues being served: id, number of nodes, title."""
+    settings = _settings()
     catalog = _catalog(settings)
     lang = settings.default_language
     for dialogue in catalog.listed():
@@ -178,31 +212,43 @@ def dialogues(ctx: typer.Context) -> None:
 
 @app.command()
 def run(
-    ctx: typer.Context,
     webhook_url: Annotated[
-        str | None, typer.Option("--webhook", help="Public HTTPS URL; enables webhook mode.")
+        str | None,
+        typer.Option(
+            "--webhook",
+            envvar="COACHBOT_WEBHOOK_URL",
+            help="Public HTTPS URL; enables webhook mode.",
+        ),
     ] = None,
     secret_token: Annotated[
-        str | None, typer.Option(help="Secret Telegram must send (required with --webhook).")
+        str | None,
+        typer.Option(
+            envvar="COACHBOT_WEBHOOK_SECRET",
+            help="Secret Telegram must send (required with --webhook; the variable keeps it "
+            "out of process listings).",
+        ),
     ] = None,
     listen: Annotated[str, typer.Option(help="Address the webhook server listens on.")] = "0.0.0.0",
-    port: Annotated[int, typer.Option(help="Port the webhook server listens on.")] = 8443,
+    port: Annotated[
+        int, typer.Option(help="Port the webhook server listens on (it also serves /healthz).")
+    ] = 8443,
 ) -> None:
-    """Run the Telegram bot (long polling, or a webhook with --webhook)."""
-    settings = _settings(ctx)
+    """Run the Telegram bot (long polling, or a webhook)."""
+    from bot.channels.telegram.app import Webhook
+    from bot.channels.telegram.startup import run_bot
+    from bot.logs import redact_also
+
+    settings = _settings()
     if settings.telegram_token is None:
-        typer.echo(
-            "coachbot: COACHBOT_TELEGRAM_TOKEN is not set. Get a token from @BotFather, or try the "
-            "coach without Telegram: coachbot chat",
-            err=True,
+        raise _cannot_start(
+            "COACHBOT_TELEGRAM_TOKEN is not set. Get a token from @BotFather, or try the "
+            "coach without Telegram: coachbot chat"
         )
-        raise typer.Exit(2)
     if webhook_url and not secret_token:
-        typer.echo(
-            "coachbot: --webhook needs --secret-token (Telegram sends it with every update)",
-            err=True,
+        raise _cannot_start(
+            "--webhook needs --secret-token or COACHBOT_WEBHOOK_SECRET "
+            "(Telegram sends it with every update)"
         )
-        raise typer.Exit(2)
     redact_also(secret_token or "")
     webhook = Webhook(webhook_url, secret_token or "", listen, port) if webhook_url else None
     catalog = _catalog(settings)
@@ -211,6 +257,12 @@ def run(
 
 
 async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) -> None:
+    from bot.channels.telegram.app import TelegramOptions, build_application, run_until_signalled
+    from bot.engine.coach import Coach
+    from bot.engine.engine import Engine
+    from bot.errors import CannotListen
+    from bot.ops.heartbeat import heartbeat_file
+
     store = await _open_store(settings)
     try:
         coach = Coach(Engine(catalog), store, settings.default_language)
@@ -221,17 +273,85 @@ async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) ->
             settings.telegram_file_url,
             log_message_texts=settings.log_message_texts,
         )
-        await run_until_signalled(build_application(options, coach), coach, webhook)
+        application = build_application(options, coach)
+        beating = heartbeat_file(settings.data_dir)
+        await run_until_signalled(application, coach, webhook, beating)
+    except CannotListen as err:
+        raise _cannot_start(err) from err
     finally:
         await store.close()
 
 
-def main() -> None:
-    """Entry point: read settings once, configure logging, run the command."""
+@app.command()
+def health() -> None:
+    """Exit 0 if the database is current and the bot alive, else 1.
+
+    Healthy: the database answers within 5 s and is at the newest schema revision, and
+    "coachbot run" with the same COACHBOT_DATA_DIR touched its heartbeat file in the last
+    minute. Made for Docker's HEALTHCHECK and other monitors.
+    """
+    import asyncio
+
+    from bot.ops.health import check_health
+    from bot.ops.heartbeat import heartbeat_file
+
+    settings = _settings(EXIT_UNHEALTHY)
+    verdict = asyncio.run(
+        check_health(
+            settings.database_url, _store_options(settings), heartbeat_file(settings.data_dir)
+        )
+    )
+    typer.echo(verdict.line, err=not verdict.healthy)
+    raise typer.Exit(0 if verdict.healthy else EXIT_UNHEALTHY)
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema revision and whether it is the newest.
+
+    Exit 0 when it is the newest, 1 when it needs "coachbot db upgrade", 2 when it cannot be
+    read (or was used by a newer Coachbot). Changes nothing.
+    """
+    import asyncio
+
+    from bot.errors import DatabaseSetupError
+    from bot.ops.schema import read_schema
+
+    settings = _settings()
     try:
-        settings = Settings()
-    except ValidationError as err:
-        print(f"coachbot: invalid COACHBOT_* setting:\n{err}", file=sys.stderr)
-        raise SystemExit(2) from err
-    configure_logging(settings)
-    app(obj=settings)
+        schema = asyncio.run(read_schema(settings.database_url, _store_options(settings)))
+    except DatabaseSetupError as err:
+        raise _cannot_start(err) from err
+    typer.echo(schema.describe())
+    raise typer.Exit(0 if schema.newest else 1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database to the newest schema revision.
+
+    The database is COACHBOT_DATABASE_URL's. "coachbot run" and "coachbot chat" do this at
+    every start too; run it to upgrade before starting several instances, or to see the
+    revisions before and after.
+    """
+    import asyncio
+
+    from bot.errors import DatabaseSetupError
+    from bot.ops.schema import upgrade_schema
+
+    settings = _settings()
+    try:
+        before, after = asyncio.run(upgrade_schema(settings.database_url, _store_options(settings)))
+    except DatabaseSetupError as err:
+        raise _cannot_start(err) from err
+    if before.current == after.current:
+        typer.echo(f"the database is already at {after.describe()}; nothing to do")
+    elif before.current is None:
+        typer.echo(f"created the database schema at {after.describe()}")
+    else:
+        typer.echo(f"upgraded the database from {before.current} to {after.describe()}")
+
+
+def main() -> None:
+    """Entry point: run the command (each reads the settings once and configures logging)."""
+    app()

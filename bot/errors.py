@@ -84,3 +84,7 @@ class StoreUnavailable(CoachbotError):
 
 class DatabaseSetupError(CoachbotError):
     """The database cannot be opened or brought up to date; the message says what to do."""
+
+
+class CannotListen(CoachbotError):
+    """The webhook server cannot listen where it was told to (say, the port is taken)."""

@@ -17,9 +17,6 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
 from bot.settings import Settings
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -27,10 +24,11 @@ REDACTED = "[redacted]"
 HIDDEN = "[hidden]"
 
 # Loggers that write message texts below these levels: Bot API parameters and results, webhook
-# and update payloads (python-telegram-bot); statements with parameters and result rows
-# (SQLAlchemy, aiosqlite); request lines (aiohttp).
+# and update payloads (python-telegram-bot, our webhook server); statements with parameters and
+# result rows (SQLAlchemy, aiosqlite); request lines (aiohttp).
 TEXT_LOGGERS = {
     "telegram": logging.INFO,
+    "bot.channels.telegram.webhook.payloads": logging.INFO,
     "sqlalchemy.engine": logging.WARNING,
     "aiosqlite": logging.INFO,
     "aiohttp.access": logging.WARNING,
@@ -154,6 +152,11 @@ def redact(text: str) -> str:
 
 
 def _database_password(url: str) -> str:
+    if "@" not in url:  # no credentials; and commands without a database skip SQLAlchemy
+        return ""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).password or ""
     except ArgumentError:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.languages import LANGUAGES, Language
@@ -18,9 +18,13 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="COACHBOT_", frozen=True)
 
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Where the bot writes: the heartbeat, chart images and the default database.",
+    )
     database_url: str = Field(
-        default="sqlite:///./data/coachbot.db",
-        description="SQLAlchemy async URL; the default is a SQLite file under ./data/.",
+        default="",
+        description="SQLAlchemy URL; the default is coachbot.db, a SQLite file in the data dir.",
     )
     dialogues_dir: Path = Field(default=Path("dialogues"), description="Folder of dialogue YAML.")
     prompts_dir: Path = Field(default=Path("prompts"), description="Folder of Jinja2 templates.")
@@ -30,8 +34,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1, le=100, description="Server connections.")
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     cache_dir: Path = Field(
-        default=Path("data/cache"),
-        description="Folder where validated dialogues are remembered, so start-up skips them.",
+        default=Path(""),
+        description="Where validated dialogues are remembered (default: cache in the data dir).",
     )
     default_language: Language = "nl"
     log_level: str = "WARNING"
@@ -39,3 +43,16 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = "https://api.telegram.org/file/bot"
     log_message_texts: bool = Field(default=False, description="Debug only: log what users type.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _paths_in_the_data_dir(cls, data: Any) -> Any:
+        """The default database (a SQLite file) and content cache live in the data dir."""
+        if not isinstance(data, dict):
+            return data
+        folder = Path(data.get("data_dir") or "data")
+        if not data.get("database_url"):
+            data = {**data, "database_url": f"sqlite:///{folder / 'coachbot.db'}"}
+        if not data.get("cache_dir"):
+            data = {**data, "cache_dir": folder / "cache"}
+        return data

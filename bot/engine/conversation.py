@@ -7,9 +7,9 @@ unit, so reading the session, the engine step and saving it happen in one transa
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.dialogue.catalog import Catalog

@@ -9,6 +9,7 @@ import os
 import signal
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,8 +20,10 @@ from telegram.request import BaseRequest
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.ordering import PerUserOrder
+from bot.channels.telegram.webhook import WebhookServer
 from bot.engine.coach import Coach
 from bot.languages import LANGUAGES
+from bot.ops import heartbeat
 
 log = logging.getLogger(__name__)
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
@@ -28,6 +31,7 @@ MAX_CONCURRENT_UPDATES = 256  # updates in flight; the store bounds the database
 # Telegram keeps an unconfirmed update for 24 hours; an id older than that never comes back.
 REDELIVERY_WINDOW = timedelta(hours=25)
 PRUNE_EVERY_SECONDS = 3600
+_WEBHOOK_SERVER = "coachbot.webhook_server"  # where start() keeps it for stop(), in bot_data
 
 COMMAND_TEXTS = {
     "nl": {
@@ -124,26 +128,34 @@ async def _set_commands(application: TelegramApp) -> None:
 
 
 async def start(application: TelegramApp, webhook: Webhook | None = None) -> None:
-    """Initialise, set the command list, start, and begin fetching updates."""
+    """Initialise, set the command list, start, and begin fetching updates.
+
+    In webhook mode our own server (``webhook.py``) takes the updates and serves ``/healthz``;
+    the webhook stays set at Telegram after a stop, so updates wait for the next start (and
+    several instances or a rolling restart keep receiving them). Polling deletes it at start.
+    """
     await application.initialize()
     await _set_commands(application)  # post_init hooks only run under run_polling/run_webhook
     await application.start()
-    assert application.updater is not None
     if webhook is None:
+        assert application.updater is not None
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-    else:
-        await application.updater.start_webhook(
-            listen=webhook.listen,
-            port=webhook.port,
-            url_path=webhook.path,
-            webhook_url=webhook.url,
-            secret_token=webhook.secret_token,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        return
+    server = WebhookServer(
+        application, webhook.path, webhook.secret_token, webhook.listen, webhook.port
+    )
+    server.start()
+    application.bot_data[_WEBHOOK_SERVER] = server
+    await application.bot.set_webhook(
+        webhook.url, secret_token=webhook.secret_token, allowed_updates=Update.ALL_TYPES
+    )
 
 
 async def stop(application: TelegramApp) -> None:
     """Stop fetching, let handlers in flight finish, and shut down."""
+    server: WebhookServer | None = application.bot_data.pop(_WEBHOOK_SERVER, None)
+    if server is not None:
+        await server.stop()
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
     if application.running:
@@ -163,21 +175,38 @@ async def prune_forever(coach: Coach) -> None:
 
 
 async def run_until_signalled(
-    application: TelegramApp, coach: Coach, webhook: Webhook | None
+    application: TelegramApp,
+    coach: Coach,
+    webhook: Webhook | None,
+    heartbeat_file: Path | None = None,
 ) -> None:
-    """Run until SIGINT or SIGTERM; answers already given are committed, so stopping is safe."""
+    """Run until SIGINT or SIGTERM; answers already given are committed, so stopping is safe.
+
+    While running, the heartbeat file is touched from the event loop (``coachbot health``).
+    """
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
-    await start(application, webhook)
-    pruning = asyncio.create_task(prune_forever(coach))
-    mode = f"webhook on /{webhook.path}" if webhook else "long polling"
-    log.warning("coachbot is running (%s); stop with Ctrl-C", mode)
+    tasks: list[asyncio.Task[None]] = []
     try:
+        await start(application, webhook)
+        tasks.append(asyncio.create_task(prune_forever(coach)))
+        if heartbeat_file is not None:
+
+            def alive() -> bool:
+                return application.running
+
+            tasks.append(asyncio.create_task(heartbeat.beat_forever(heartbeat_file, alive)))
+        mode = f"webhook on /{webhook.path}" if webhook else "long polling"
+        log.warning("coachbot is running (%s); stop with Ctrl-C", mode)
         await stopping.wait()
     finally:
-        pruning.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await pruning
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if heartbeat_file is not None:
+            heartbeat.remove(heartbeat_file)
         await stop(application)
