@@ -11,6 +11,7 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
+from telegram.request import BaseRequest
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.engine.coach import Coach
@@ -73,21 +74,30 @@ def silence_request_urls() -> None:
 
 
 def build_application(
-    options: TelegramOptions, coach: Coach, channel: TelegramChannel | None = None
+    options: TelegramOptions,
+    coach: Coach,
+    channel: TelegramChannel | None = None,
+    *,
+    request: BaseRequest | None = None,
 ) -> TelegramApp:
-    """The Application with one entry handler; updates of different users run concurrently."""
+    """The Application with one entry handler; updates of different users run concurrently.
+
+    ``request`` replaces the HTTP layer for every Bot API call (the benchmark's in-memory API).
+    """
     # Opt in to PTB's timedelta durations: otherwise every 429 (RetryAfter) raises a
     # deprecation warning inside python-telegram-bot itself.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(options.token)
         .base_url(options.api_url)
         .base_file_url(options.file_url)
         .rate_limiter(AIORateLimiter(max_retries=options.max_retries))
         .concurrent_updates(True)
-        .build()
     )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
     channel = channel or TelegramChannel(coach, log_texts=options.log_message_texts)
     application.add_handler(TypeHandler(Update, channel.handle))
     application.add_error_handler(channel.on_error)
