@@ -49,6 +49,7 @@ class Results:
     rate_limited: tuple[Scenario, dict[str, Outcome | str]] | None = None
     memory: MemoryFigures | str | None = None
     content_load: str = ""
+    profile: str = ""
     seconds: float = 0.0
 
     def add_scenario(self, scenario: Scenario, outcomes: dict[str, Outcome | str]) -> None:
@@ -156,6 +157,8 @@ class Results:
         out.append(self._markdown_memory())
         out += ["## Content load\n", _fenced(self.content_load or "not run") + "\n"]
         out += ["## Checks across bots\n", self._same_transcript() + "\n"]
+        if self.profile:
+            out += ["## Profile of Coachbot's step (--profile)\n", _fenced(self.profile) + "\n"]
         return "\n".join(out)
 
     def _markdown_rows(self, outcomes: dict[str, Outcome | str]) -> str:

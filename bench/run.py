@@ -137,7 +137,8 @@ def main() -> None:
     results.content_load = _content_load(args.quick)
     print(f"\n## content load\n{results.content_load}", flush=True)
     if args.profile:
-        print("\n" + asyncio.run(profile_coachbot(walks=3 if args.quick else 10)), flush=True)
+        results.profile = asyncio.run(profile_coachbot(walks=3 if args.quick else 10)).rstrip()
+        print("\n" + results.profile, flush=True)
     results.machine.append(("load average at end (1, 5, 15 min)", load_average()))
     results.seconds = time.perf_counter() - started
     args.output.write_text(results.markdown())
