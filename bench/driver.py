@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -82,6 +83,7 @@ class Measurement:
     cpu_seconds: float = 0.0  # process CPU time (every thread, so aiosqlite's too)
     latencies: list[float] = field(default_factory=list)
     calls: int = 0
+    calls_by_method: Counter[str] = field(default_factory=Counter)
     server_seconds: float = 0.0
     errors: int = 0
     sorry: int = 0

@@ -157,6 +157,7 @@ class Results:
         out.append(self._markdown_memory())
         out += ["## Content load\n", _fenced(self.content_load or "not run") + "\n"]
         out += ["## Checks across bots\n", self._same_transcript() + "\n"]
+        out += ["## Bot API calls per update, by method\n", self._calls_by_method()]
         if self.profile:
             out += ["## Profile of Coachbot's step (--profile)\n", _fenced(self.profile) + "\n"]
         return "\n".join(out)
@@ -182,6 +183,19 @@ class Results:
             " of users, so one-time costs are left out. RSS: the same for resident memory"
             " (includes SQLite's page cache; coarse).\n"
         )
+
+    def _calls_by_method(self) -> str:
+        if not self.sections:
+            return "not run\n"
+        scenario, outcomes = max(self.sections, key=lambda section: section[0].users)
+        measures = {n: o.measure for n, o in outcomes.items() if isinstance(o, Outcome)}
+        methods = sorted({m for measure in measures.values() for m in measure.calls_by_method})
+        rows = [
+            [name, *(f"{m.calls_by_method[method] / max(m.updates, 1):.2f}" for method in methods)]
+            for name, m in measures.items()
+        ]
+        table = report.markdown_table(["bot", *methods], rows)
+        return f"In {scenario.label}:\n\n{table}\n"
 
     def _same_transcript(self) -> str:
         first = self.sections[0][1] if self.sections else {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,12 +116,13 @@ async def _measure(bot: BotUnderTest, scenario: Scenario) -> Outcome:
 
     users = [User(1 + n) for n in range(scenario.users)]
     measure = Measurement(bot.name, scenario.label, scenario.users)
-    calls, server = bot.api.total_calls, bot.api.server_seconds
+    calls, server = Counter(bot.api.calls), bot.api.server_seconds
     if scenario.mode == "burst":
         await driver.burst(users, scenario.walks, measure)
     else:
         await driver.sequential(users, scenario.walks, measure)
-    measure.calls = bot.api.total_calls - calls
+    measure.calls_by_method = bot.api.calls - calls
+    measure.calls = measure.calls_by_method.total()
     measure.server_seconds = bot.api.server_seconds - server
     measure.missing_buttons += untimed.missing_buttons
     driver.check([alone, *warm, *users], reference, measure)
