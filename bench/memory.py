@@ -224,7 +224,8 @@ def figures(stored: tuple[int, ...], round_users: int, finished: int, active: in
             asyncio.run(create_schema(db_file))
             seed(db_file, count)
             by_stored[count] = run_child(db_file, round_users=round_users)
-            db_file.unlink()
+            for used in Path(folder).glob(f"{db_file.name}*"):  # with its -wal and -shm
+                used.unlink()
         db_file = Path(folder) / "sessions.db"
         asyncio.run(create_schema(db_file))
         per_user = run_child(db_file, finished=finished, active=active)
