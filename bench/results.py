@@ -119,6 +119,10 @@ class Results:
                 kib(p["traced_per_finished"]),
             ],
             ["per finished user, RSS", kib(p["rss_per_finished"])],
+            [
+                "entries PTB's Application keeps per user seen (ids, user_data, chat_data)",
+                f"{p.get('ptb_entries_per_user', 0):.1f}",
+            ],
             [f"per active session, traced ({memory.active} vs 2x)", kib(p["traced_per_active"])],
             ["per active session, RSS", kib(p["rss_per_active"])],
         ]
@@ -180,8 +184,12 @@ class Results:
             + "\n\n"
             + report.markdown_table(["per user", ""], per_user)
             + "\n\nTraced: Python allocations (tracemalloc), the growth between two equal batches"
-            " of users, so one-time costs are left out. RSS: the same for resident memory"
-            " (includes SQLite's page cache; coarse).\n"
+            " of users, so one-time costs are left out; objects the harness made (such as the"
+            " user ids PTB's sets hold) and aiosqlite's transient thread memory are not counted,"
+            " and sets or dicts grow in steps, so a few dozen bytes per user can hide in the"
+            " noise: the PTB entries row counts them directly (each about 60-100 bytes, kept"
+            " until restart). RSS: the same for resident memory (includes SQLite's page cache,"
+            " which fills up to its limit; coarse).\n"
         )
 
     def _calls_by_method(self) -> str:
