@@ -1,6 +1,6 @@
 """How long ``coachbot`` commands take from process start to exit (prints figures; not a test).
 
-    .venv/bin/python benchmarks/cli_startup.py [ROUNDS]
+    .venv/bin/python bench/cli_startup.py [ROUNDS]
 
 Each command runs ROUNDS times (default 15) after one warm-up run; the fastest and the median
 wall-clock times are printed, hyperfine-style. The fastest is the least disturbed by other work

@@ -1,6 +1,6 @@
 """How long loading and validating content takes at scale, and whether it grows linearly.
 
-    .venv/bin/python benchmarks/content_load.py [--profile]
+    .venv/bin/python bench/content_load.py [--profile]
 
 Generates 100 dialogues of 200 nodes each (every node type, branches with conditions, computed
 values, texts that quote earlier answers, template files importing the shared macros) into a

@@ -1,6 +1,6 @@
 """Measures the costs behind the engine's design, side by side in one run, and prints them.
 
-    .venv/bin/python benchmarks/engine_bench.py
+    .venv/bin/python bench/engine_bench.py
 
 Compares, on a generated 30-state dialogue: a transitions Machine per user, binding a session
 to the shared machine with add_model/remove_model per update, and what Coachbot does (trigger
