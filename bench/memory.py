@@ -29,6 +29,7 @@ from typing import Any
 from bench.bots import DIALOGUE, PROMPTS, coachbot
 from bench.driver import WALK, Driver, User
 from bench.fake_request import FakeBotAPI
+from bot.channels.telegram.app import forget_seen_ids
 from bot.dialogue.catalog import load_catalog
 from bot.store import open_store
 
@@ -38,7 +39,8 @@ SEEDED_UPDATES = 10**12  # far above the update ids the driver hands out
 # of transient statement memory at any moment (±13 KB between snapshots): noise, not per user.
 EXCLUDED = ("*/bench/*", "*/aiosqlite/core.py", tracemalloc.__file__)
 # What python-telegram-bot's Application keeps per user or chat it has seen. Without a
-# persistence the two "to be updated" sets are never emptied.
+# persistence the two "to be updated" sets are never emptied by PTB; the bot empties them every
+# hour (bot.channels.telegram.app.forget_seen_ids), so they hold at most an hour of users.
 PTB_PER_USER = (
     "_user_ids_to_be_updated_in_persistence",
     "_chat_ids_to_be_updated_in_persistence",
@@ -172,6 +174,7 @@ async def _traced_slopes(driver: Driver, finished: int, active: int) -> dict[str
     await _walk(driver, 100_000, finished, len(WALK))
     mark()
     await _walk(driver, 150_000, finished, len(WALK))
+    forget_seen_ids(app)  # what the running bot's hourly job does
     mark()
     kept.append(sum(len(getattr(app, name, ())) for name in PTB_PER_USER))
     await _walk(driver, 200_000, active, 3)  # opened, pressed, typed: mid-dialogue

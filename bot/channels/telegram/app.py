@@ -163,9 +163,26 @@ async def stop(application: TelegramApp) -> None:
     await application.shutdown()
 
 
-async def prune_forever(coach: Coach) -> None:
-    """Every hour, forget processed update ids Telegram can no longer redeliver."""
+def forget_seen_ids(application: TelegramApp) -> None:
+    """Drop the ids python-telegram-bot collects for a persistence we do not have.
+
+    Without a persistence nothing ever empties these two sets, so every user ever seen would
+    stay in memory until a restart.
+    """
+    for name in (
+        "_user_ids_to_be_updated_in_persistence",
+        "_chat_ids_to_be_updated_in_persistence",
+    ):
+        seen = getattr(application, name, None)
+        if isinstance(seen, set):
+            seen.clear()
+
+
+async def prune_forever(coach: Coach, application: TelegramApp) -> None:
+    """Every hour, forget processed update ids Telegram can no longer redeliver, and the ids
+    python-telegram-bot keeps of everyone it saw."""
     while True:
+        forget_seen_ids(application)
         try:
             pruned = await coach.prune_updates(datetime.now(UTC) - REDELIVERY_WINDOW)
             log.info("pruned %d processed update id(s)", pruned)
@@ -191,7 +208,7 @@ async def run_until_signalled(
     tasks: list[asyncio.Task[None]] = []
     try:
         await start(application, webhook)
-        tasks.append(asyncio.create_task(prune_forever(coach)))
+        tasks.append(asyncio.create_task(prune_forever(coach, application)))
         if heartbeat_file is not None:
 
             def alive() -> bool:
