@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ruamel.yaml import YAML
+import yaml
 from sqlalchemy.engine import make_url
 
 from tests.ops.cli import REPO
 
 
 def compose() -> dict[str, Any]:
-    loaded: dict[str, Any] = YAML(typ="safe").load((REPO / "docker-compose.yml").read_text())
+    loaded: dict[str, Any] = yaml.safe_load((REPO / "docker-compose.yml").read_text())
     return loaded
 
 
