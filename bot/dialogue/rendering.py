@@ -86,6 +86,9 @@ def make_environment(prompts_dir: Path, lang: str) -> GuardedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        # A template file edited under a running bot must not be picked up unvalidated (and
+        # checking every imported file's time on each render costs a stat per import).
+        auto_reload=False,
     )
 
 

@@ -118,3 +118,29 @@ def test_nothing_may_show_what_users_type_as_markup(tmp_path: Path, text: str) -
     [problem] = caught.value.problems
     assert problem.line == 8
     assert "not allowed" in problem.message or "cannot be changed" in problem.message
+
+
+def test_a_template_edited_under_a_running_bot_is_not_picked_up_unvalidated(
+    tmp_path: Path,
+) -> None:
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    partial = prompts / "greet.j2"
+    partial.write_text("{% macro hello(who) %}Hoi {{ who }}{% endmacro %}", encoding="utf-8")
+    path = tmp_path / "live.yaml"
+    path.write_text(
+        "id: live\ntitle: {nl: L, en: L}\ndescription: {nl: L, en: L}\nstart: done\n"
+        "nodes:\n  done:\n    type: end\n    text:\n"
+        "      nl: '{% from \"greet.j2\" import hello %}{{ hello(name) }}'\n"
+        "      en: '{% from \"greet.j2\" import hello %}{{ hello(name) }}'\n",
+        encoding="utf-8",
+    )
+    dialogue = load_dialogue(path, prompts)
+    names = {"name": "Eva", "lang": "nl", "answers": {}}
+    before = dialogue.render("done", "nl", names)
+
+    partial.write_text(
+        "{% macro hello(who) %}{{ who | safe }} {{ 'x' * 99 }}{% endmacro %}", encoding="utf-8"
+    )
+
+    assert dialogue.render("done", "nl", names) == before == "Hoi Eva"
