@@ -188,7 +188,7 @@ async def _traced_slopes(driver: Driver, finished: int, active: int) -> dict[str
         "rss_per_finished": (r2 - r1) / max(finished, 1),
         "traced_per_active": (a2 - a1) / max(active, 1),
         "rss_per_active": (q2 - q1) / max(active, 1),
-        "ptb_entries_per_user": (kept[1] - kept[0]) / max(2 * finished, 1),
+        "ptb_entries_per_user": kept[1] / max(2 * finished, 1),  # what is left after the hourly job
     }
 
 

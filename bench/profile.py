@@ -34,7 +34,7 @@ _STDLIB = re.compile(r"/python3\.\d+/([a-z_]+)")
 async def profile_coachbot(walks: int) -> str:
     """The split of wall time, the own time per package and the top functions, as text."""
     with tempfile.TemporaryDirectory(prefix="coachbot-profile-") as folder:
-        bot = await coachbot(FakeBotAPI(), f"sqlite+aiosqlite:///{Path(folder) / 'p.db'}")
+        bot = await coachbot(FakeBotAPI(), f"sqlite:///{Path(folder) / 'p.db'}")
         await bot.start()
         try:
             driver = Driver(bot)
