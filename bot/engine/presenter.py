@@ -32,7 +32,7 @@ def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Mes
     node = dialogue.model.nodes[session.node]
     names = context(session, person)
     text = dialogue.render(session.node, person.lang, names)
-    image = _chart(dialogue, session.node, node.chart, person.lang, names) if node.chart else None
+    image = _chart(dialogue, session, node.chart, person.lang, names) if node.chart else None
     if isinstance(node, ChoiceNode):
         buttons = tuple(Button(o.label.get(person.lang), str(o.value)) for o in node.options)
         return Message(text, buttons, image)
@@ -46,8 +46,13 @@ def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Mes
 
 
 def _chart(
-    dialogue: CompiledDialogue, node_id: str, chart: LadderChart, lang: str, names: dict[str, Any]
+    dialogue: CompiledDialogue,
+    session: Session,
+    chart: LadderChart,
+    lang: str,
+    names: dict[str, Any],
 ) -> Chart:
+    node_id = session.node
     levels = tuple(chart.levels.get(lang))
     rows = []
     for index, ladder in enumerate(chart.ladders):
@@ -57,4 +62,6 @@ def _chart(
                 f"{dialogue.file}: chart level {level!r} at {node_id!r} is not 1-{len(levels)}"
             )
         rows.append((ladder.label.get(lang), int(level)))
-    return Chart(chart.title.get(lang), levels, tuple(rows), f"{dialogue.id}-{node_id}.png")
+    # Named per session, so a second run of the track never overwrites the first one's chart.
+    filename = f"{dialogue.id}-{session.id or 'new'}-{node_id}.png"
+    return Chart(chart.title.get(lang), levels, tuple(rows), filename)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
+from pathlib import Path
+
+import pytest
 
 from tests.channels.chat_process import COACHBOT, REPO, run_chat
 from tests.channels.conftest import Spawn
@@ -208,3 +212,19 @@ def test_webhook_mode_requires_a_secret_token(database_url: str) -> None:
 
     assert result.returncode == 2
     assert "--webhook needs --secret-token" in result.stderr
+
+
+def test_a_second_run_of_a_track_keeps_the_first_runs_chart(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACHBOT_DATA_DIR", str(tmp_path))
+    args = ("--user", "Eva", "--dialogue", "relationships", "--lang", "nl")
+    runs = [run_chat(database_url, DUTCH_WALK, *args) for _ in range(2)]
+
+    saved = [re.findall(r"Afbeelding opgeslagen: (\S+\.png)", run.stdout) for run in runs]
+    assert all(len(paths) == 1 for paths in saved), [run.stdout[-500:] for run in runs]
+    first, second = saved[0][0], saved[1][0]
+    assert first != second
+    assert Path(first).is_file()
+    assert Path(second).is_file()
+    assert len(list((tmp_path / "images").glob("*.png"))) == 2
