@@ -161,7 +161,7 @@ class TerminalChat:
         if turn is not None:
             for message in turn.messages:
                 self._show_message(message)
-            if not turn.finished:
+            if not turn.finished or turn.buttons:  # a finished one may offer "Details"
                 self.buttons = turn.buttons
                 self.shown = (turn.session.step, turn.session.id)
         if reply.menu is not None:

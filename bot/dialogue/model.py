@@ -11,6 +11,9 @@ Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
 
 # Names every template can use; answers may not be saved under them.
 RESERVED_NAMES = frozenset({"name", "lang", "answers", "loop", "range", "dict", "lipsum", "cycler"})
+# An end node's full text is saved under this name when it has details behind a button.
+SUMMARY = "summary"
+UNSAVABLE = RESERVED_NAMES | {SUMMARY}
 
 
 class _Frozen(BaseModel):
@@ -106,6 +109,13 @@ class _Node(_Frozen):
     compute: dict[Identifier, str] = Field(default_factory=dict)
     chart: LadderChart | None = None
 
+    @model_validator(mode="after")
+    def _computes_not_reserved(self) -> _Node:
+        reserved = sorted(set(self.compute) & UNSAVABLE)
+        if reserved:
+            raise ValueError(f"'compute' may not use the reserved name {reserved[0]!r}")
+        return self
+
     def targets(self) -> list[str]:
         """Every node id this node can lead to."""
         return []
@@ -150,7 +160,7 @@ class _Question(_Flowing):
 
     @model_validator(mode="after")
     def _not_reserved(self) -> _Question:
-        if self.save in RESERVED_NAMES:
+        if self.save in UNSAVABLE:
             raise ValueError(f"'save' may not use the reserved name {self.save!r}")
         return self
 

@@ -16,7 +16,8 @@ from bot.dialogue.catalog import Catalog
 from bot.engine.engine import Engine, Person
 from bot.engine.menu import MenuItem, build_menu, check_in_dialogue, check_in_inputs
 from bot.engine.phrases import phrase
-from bot.engine.turn import Incoming, StartDialogue, Turn
+from bot.engine.presenter import DETAILS
+from bot.engine.turn import Incoming, Message, StartDialogue, Turn
 from bot.errors import ContentChanged, NoSuchCommitment, UnknownDialogue
 from bot.records import CommitmentOutcome, NewCommitment, Session, User
 from bot.store.base import Transaction
@@ -97,6 +98,11 @@ class Conversation:
 
     def reply(self, incoming: Incoming) -> Turn | None:
         """Answer the current question; ``None`` when there is no unfinished session."""
+        if incoming.kind == "choice" and incoming.value == DETAILS:
+            finished = self.tx.last_finished(self.user.id)
+            shown = self.engine.details(finished, incoming) if finished is not None else None
+            if shown is not None:
+                return shown
         return self._step(lambda s: self.engine.reply(s, incoming, self.person))
 
     def back(self) -> Turn | None:
@@ -169,9 +175,11 @@ class Conversation:
             )
             return turn
         following = self.open(targets[0])
+        # The next dialogue's buttons are the live ones: an ending shows its details in full.
+        ended = tuple(Message(m.details, (), m.image) if m.details else m for m in turn.messages)
         return replace(
             following,
-            messages=turn.messages + following.messages,
+            messages=ended + following.messages,
             saved=turn.saved + following.saved,
             notice=turn.notice,
         )

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from bot.dialogue.compiled import CompiledDialogue
-from bot.dialogue.model import ChoiceNode, LadderChart, ScaleNode
+from bot.dialogue.model import ChoiceNode, EndNode, LadderChart, ScaleNode
 from bot.engine.phrases import phrase
 from bot.engine.turn import Button, Chart, Message
 from bot.errors import RenderError
 from bot.records import Session
+
+# A line holding only "---" in an end node's text puts what follows behind a "Details" button.
+DETAILS = "details"  # the value the "Details" button sends
+_FOLD = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
+
+
+def fold(text: str) -> tuple[str, str | None]:
+    """(what is shown at once, what waits behind "Details"), split at the first fold line."""
+    parts = _FOLD.split(text, maxsplit=1)
+    if len(parts) == 1 or not parts[1].strip():
+        return _FOLD.sub("", text).strip(), None
+    return parts[0].strip(), parts[1].strip()
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,12 @@ def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Mes
     if isinstance(node, ChoiceNode):
         buttons = tuple(Button(o.label.get(person.lang), str(o.value)) for o in node.options)
         return Message(text, buttons, image)
+    if isinstance(node, EndNode):
+        short, details = fold(text)
+        if details is not None:
+            button = Button(phrase(person.lang, "details_button"), DETAILS)
+            return Message(short, (button,), image, details=f"{short}\n\n{details}")
+        return Message(text, image=image)
     if isinstance(node, ScaleNode):
         if node.low is not None and node.high is not None:
             low, high = node.low.get(person.lang), node.high.get(person.lang)

@@ -71,6 +71,7 @@ class Message:
     text: str
     buttons: tuple[Button, ...] = ()
     image: Chart | None = None
+    details: str | None = None  # an end node's full text, shown when "Details" is pressed
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ class StartDialogue:
 
 Effect = NewCommitment | CommitmentOutcome | StartDialogue
 
-Outcome = Literal["started", "resumed", "accepted", "rejected", "stale", "back", "completed"]
+Outcome = Literal[
+    "started", "resumed", "accepted", "rejected", "stale", "back", "completed", "details"
+]
 
 
 @dataclass(frozen=True)
