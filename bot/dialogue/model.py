@@ -13,7 +13,9 @@ Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
 RESERVED_NAMES = frozenset({"name", "lang", "answers", "loop", "range", "dict", "lipsum", "cycler"})
 # An end node's full text is saved under this name when it has details behind a button.
 SUMMARY = "summary"
-UNSAVABLE = RESERVED_NAMES | {SUMMARY}
+# A retaken track is given its last run's answers under this name.
+PREVIOUS = "previous"
+UNSAVABLE = RESERVED_NAMES | {SUMMARY, PREVIOUS}
 
 
 class _Frozen(BaseModel):

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.dialogue.catalog import Catalog
+from bot.dialogue.model import PREVIOUS, SUMMARY
 from bot.engine.engine import Engine, Person
 from bot.engine.menu import MenuItem, build_menu, check_in_dialogue, check_in_inputs
 from bot.engine.phrases import phrase
@@ -24,6 +25,7 @@ from bot.store.base import Transaction
 
 log = logging.getLogger(__name__)
 RECENTLY_FINISHED = timedelta(days=1)
+NOT_CARRIED = frozenset({PREVIOUS, SUMMARY})  # a run's own history and long text stay with it
 
 
 class Conversation:
@@ -75,8 +77,12 @@ class Conversation:
         return self.start(dialogue_id)
 
     def start(self, dialogue_id: str, inputs: Mapping[str, Any] | None = None) -> Turn:
-        """A new session of ``dialogue_id``, saved with this unit."""
-        turn = self.engine.start(self.user.id, dialogue_id, self.person, inputs)
+        """A new session of ``dialogue_id``, saved with this unit (a track retaken is given
+        how the last run went, as ``previous``)."""
+        given = dict(inputs or {})
+        if self.catalog.get(dialogue_id).model.kind == "track":
+            given.update(self._previous(dialogue_id))
+        turn = self.engine.start(self.user.id, dialogue_id, self.person, given)
         self._save(turn, expected_step=None)
         return self._follow_on(turn)
 
@@ -134,6 +140,19 @@ class Conversation:
         if commitment is None or dialogue is None:
             raise NoSuchCommitment(f"commitment {commitment_id} is not open for this user")
         return self.start(dialogue.id, check_in_inputs(self.catalog, commitment, self.lang))
+
+    def _previous(self, dialogue_id: str) -> dict[str, Any]:
+        """``{"previous": ...}`` with the last finished run of a track, or nothing."""
+        run = self.tx.previous_run(self.user.id, dialogue_id)
+        if run is None:
+            return {}
+        session, commitment = run
+        answers = {k: v for k, v in session.answers.items() if k not in NOT_CARRIED}
+        ended = session.updated_at or datetime.now(UTC)
+        answers["days_ago"] = max(0, (datetime.now(UTC) - ended).days)
+        answers["commitment"] = commitment.text if commitment else ""
+        answers["outcome"] = (commitment.outcome or "") if commitment else ""
+        return {PREVIOUS: answers}
 
     def _inputs_of(self, session: Session) -> dict[str, Any]:
         """The values a session was started with, to start its dialogue again."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.dialogue.compiled import CompiledDialogue
-from bot.dialogue.model import ChoiceNode, EndNode, LadderChart, ScaleNode
+from bot.dialogue.model import PREVIOUS, ChoiceNode, EndNode, LadderChart, ScaleNode
 from bot.engine.phrases import phrase
 from bot.engine.turn import Button, Chart, Message
 from bot.errors import RenderError
@@ -73,14 +73,43 @@ def _chart(
 ) -> Chart:
     node_id = session.node
     levels = tuple(chart.levels.get(lang))
-    rows = []
-    for index, ladder in enumerate(chart.ladders):
-        level = dialogue.evaluate(node_id, f"chart.{index}", names)
-        if not isinstance(level, int | float) or not 1 <= level <= len(levels):
-            raise RenderError(
-                f"{dialogue.file}: chart level {level!r} at {node_id!r} is not 1-{len(levels)}"
-            )
-        rows.append((ladder.label.get(lang), int(level)))
+    now = _levels(dialogue, node_id, len(chart.ladders), len(levels), names)
+    labels = [ladder.label.get(lang) for ladder in chart.ladders]
     # Named per session, so a second run of the track never overwrites the first one's chart.
     filename = f"{dialogue.id}-{session.id or 'new'}-{node_id}.png"
-    return Chart(chart.title.get(lang), levels, tuple(rows), filename)
+    return Chart(
+        chart.title.get(lang),
+        levels,
+        tuple(zip(labels, now, strict=True)),
+        filename,
+        before=_levels_before(dialogue, node_id, chart, len(levels), names),
+        legend=phrase(lang, "chart_before"),
+    )
+
+
+def _levels(
+    dialogue: CompiledDialogue, node_id: str, ladders: int, top: int, names: dict[str, Any]
+) -> list[int]:
+    found = []
+    for index in range(ladders):
+        level = dialogue.evaluate(node_id, f"chart.{index}", names)
+        if not isinstance(level, int | float) or not 1 <= level <= top:
+            raise RenderError(
+                f"{dialogue.file}: chart level {level!r} at {node_id!r} is not 1-{top}"
+            )
+        found.append(int(level))
+    return found
+
+
+def _levels_before(
+    dialogue: CompiledDialogue, node_id: str, chart: LadderChart, top: int, names: dict[str, Any]
+) -> tuple[int, ...]:
+    """The levels of the last run of this track (given as ``previous``), if they can be read."""
+    previous = names.get(PREVIOUS)
+    if not isinstance(previous, dict) or not previous:
+        return ()
+    then = {**previous, "answers": previous, "name": names["name"], "lang": names["lang"]}
+    try:
+        return tuple(_levels(dialogue, node_id, len(chart.ladders), top, then))
+    except RenderError:  # an older run of a changed track: show this run alone
+        return ()
