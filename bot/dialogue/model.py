@@ -10,7 +10,9 @@ IDENTIFIER = r"^[a-z][a-z0-9_]{0,39}$"
 Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
 
 # Names every template can use; answers may not be saved under them.
-RESERVED_NAMES = frozenset({"name", "lang", "answers", "loop", "range", "dict", "lipsum", "cycler"})
+RESERVED_NAMES = frozenset(
+    {"name", "lang", "answers", "loop", "range", "dict", "lipsum", "cycler", "vague"}
+)
 
 
 class _Frozen(BaseModel):
