@@ -10,7 +10,9 @@ IDENTIFIER = r"^[a-z][a-z0-9_]{0,39}$"
 Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
 
 # Names every template can use; answers may not be saved under them.
-RESERVED_NAMES = frozenset({"name", "lang", "answers", "loop", "range", "dict", "lipsum", "cycler"})
+RESERVED_NAMES = frozenset(
+    {"name", "lang", "answers", "loop", "range", "dict", "lipsum", "cycler", "vague"}
+)
 # An end node's full text is saved under this name when it has details behind a button.
 SUMMARY = "summary"
 # A retaken track is given its last run's answers under this name.

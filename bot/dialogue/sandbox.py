@@ -26,6 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import _PassArg, generate_lorem_ipsum
 
 from bot.dialogue import limits
+from bot.dialogue.answer_checks import short, vague
 
 # Methods a text may call on answers and values; anything else on a str, number, list or
 # dict is refused (format, translate, to_bytes, ... could build huge values unchecked).
@@ -213,6 +214,8 @@ def _filter_check(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> t
         return (items, *args[1:])
     elif name == "format":
         check_percent_format(args[0] if args else None)
+    elif name == "short":
+        _width(_arg(args, kwargs, 1, "width"))
     return args
 
 
@@ -238,6 +241,12 @@ def _small_range(*args: int) -> range:
     return result
 
 
+def _guarded_vague(value: Any = None) -> bool:
+    """``vague(answer)`` in texts and conditions, its work counted like a filter's."""
+    current().value(value)
+    return vague(value)
+
+
 def _small_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
     _width(max, "lipsum size")
     if n > limits.MAX_LIPSUM:
@@ -253,9 +262,11 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, finalize=self._finalize, **kwargs)
         self.names_read: dict[str, set[str]] = {}  # template file -> names it reads (names.py)
+        self.filters["short"] = short
         self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
         self.globals["range"] = _small_range
         self.globals["lipsum"] = _small_lipsum
+        self.globals["vague"] = _guarded_vague
 
     # -- while rendering -------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from bot.engine.turn import Incoming, Turn
 from bot.records import Session
 
 SAMPLE_TEXT = "Mijn <b>klant</b> & ik </code> "
+VAGUE_TEXT = "ik weet het echt niet"  # takes the branches a dialogue has for vague answers
 MAX_STATES = 20_000
 STATES_PER_NODE = 6
 # What a check-in dialogue is started with in these walks.
@@ -74,7 +75,8 @@ def inputs_for(dialogue: CompiledDialogue, node_id: str, lang: str) -> list[Inco
         return [Incoming.text(format_number(n, lang)) for n in sorted(_numbers(dialogue, node))]
     assert isinstance(node, TextNode)
     text = (SAMPLE_TEXT * (node.min_length // len(SAMPLE_TEXT) + 1))[: max(node.max_length, 1)]
-    return [Incoming.text(text.strip() or "ok")]
+    fits = node.min_length <= len(VAGUE_TEXT) <= node.max_length
+    return [Incoming.text(text.strip() or "ok")] + ([Incoming.text(VAGUE_TEXT)] if fits else [])
 
 
 def _numbers(dialogue: CompiledDialogue, node: NumberNode) -> set[float]:
