@@ -11,7 +11,7 @@ Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
 
 # Names every template can use; answers may not be saved under them.
 RESERVED_NAMES = frozenset(
-    {"name", "lang", "answers", "loop", "range", "dict", "lipsum", "cycler", "vague"}
+    {"name", "lang", "answers", "loop", "range", "dict", "lipsum", "cycler", "vague", "today"}
 )
 # An end node's full text is saved under this name when it has details behind a button.
 SUMMARY = "summary"
@@ -240,6 +240,14 @@ class ScaleNode(_Question):
     high: LocalText | None = None
 
 
+class DateNode(_Question):
+    """A day from today on: a button (tomorrow, next Monday, ...) or typed ("vrijdag",
+    "5-12", "Dec 5"); saved as ISO text such as ``2026-12-04``."""
+
+    type: Literal["date"]
+    max_days: int = Field(default=90, ge=1, le=365)
+
+
 class EndNode(_Node):
     """Ends the dialogue; its text is the summary. It may record a commitment, close one
     (in a check-in), or start another dialogue (``start_dialogue``: an expression giving a
@@ -252,11 +260,11 @@ class EndNode(_Node):
 
 
 Node = Annotated[
-    SayNode | ChoiceNode | TextNode | NumberNode | ScaleNode | EndNode,
+    SayNode | ChoiceNode | TextNode | NumberNode | ScaleNode | DateNode | EndNode,
     Field(discriminator="type"),
 ]
-Question = ChoiceNode | TextNode | NumberNode | ScaleNode
-NODE_TYPES = ("say", "choice", "text", "number", "scale", "end")
+Question = ChoiceNode | TextNode | NumberNode | ScaleNode | DateNode
+NODE_TYPES = ("say", "choice", "text", "number", "scale", "date", "end")
 
 
 DialogueKind = Literal["track", "entry", "checkin"]

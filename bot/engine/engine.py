@@ -85,7 +85,7 @@ class Engine:
             stale = phrase(person.lang, "stale" if incoming.kind == "choice" else "stale_text")
             return self._again(dialogue, session, person, stale, "stale")
         assert not isinstance(node, SayNode | EndNode), "sessions only rest on questions"
-        result = read_answer(node, incoming, person.lang)
+        result = read_answer(node, incoming, person.lang, person.today)
         if not isinstance(result, Accepted):
             notice = phrase(person.lang, result.reason, **result.values)
             return self._again(dialogue, session, person, notice, "rejected")

@@ -13,6 +13,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "too_short": "Dat is wat kort: schrijf minstens {min} tekens (nu {got}).",
         "too_long": "Dat is te lang: maximaal {max} tekens (nu {got}). Maak het korter en stuur het opnieuw.",
         "not_a_number": "Ik verwacht een getal, bijvoorbeeld {example}.",
+        "not_a_date": "Die datum kan ik niet lezen. Kies een knop of typ een dag, bijvoorbeeld "
+        "{example}.",
+        "date_past": "{day} is al geweest. Kies een dag vanaf vandaag.",
+        "date_far": "Dat is ver weg. Kies een dag tot en met {last}.",
         "not_whole": "Ik verwacht een heel getal, zonder komma.",
         "number_too_long": "Dat getal is te lang om mee te rekenen: gebruik hoogstens {max} cijfers.",
         "below_min": "Dat getal is te klein: het kleinste dat kan is {min}.",
@@ -64,6 +68,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "too_short": "That's a bit short: please write at least {min} characters (you wrote {got}).",
         "too_long": "That's too long: at most {max} characters (you wrote {got}). Please shorten it and send it again.",
         "not_a_number": "I expect a number, for example {example}.",
+        "not_a_date": "I can't read that date. Press a button or type a day, for example "
+        "{example}.",
+        "date_past": "{day} has already passed. Pick a day from today on.",
+        "date_far": "That is a long way off. Pick a day up to {last}.",
         "not_whole": "I expect a whole number, without decimals.",
         "number_too_long": "That number is too long to work with: use at most {max} digits.",
         "below_min": "That number is too small: the smallest allowed is {min}.",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bot.dialogue import dates
 from bot.dialogue.compiled import CompiledDialogue
-from bot.dialogue.model import PREVIOUS, ChoiceNode, EndNode, LadderChart, ScaleNode
+from bot.dialogue.model import PREVIOUS, ChoiceNode, DateNode, EndNode, LadderChart, ScaleNode
 from bot.engine.phrases import phrase
 from bot.engine.turn import Button, Chart, Message
 from bot.errors import RenderError
@@ -27,17 +30,32 @@ def fold(text: str) -> tuple[str, str | None]:
     return parts[0].strip(), parts[1].strip()
 
 
+# Where "today" is decided until deployments can set their own time zone.
+TIME_ZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def _today() -> date:
+    return datetime.now(TIME_ZONE).date()
+
+
 @dataclass(frozen=True)
 class Person:
-    """Who the engine is talking to: their name and the language to answer in."""
+    """Who the engine is talking to: their name, the language to answer in, their today."""
 
     name: str
     lang: str
+    today: date = field(default_factory=_today)
 
 
 def context(session: Session, person: Person) -> dict[str, Any]:
     """The names templates and expressions can read: every answer, plus name and lang."""
-    return {**session.answers, "answers": session.answers, "name": person.name, "lang": person.lang}
+    return {
+        **session.answers,
+        "answers": session.answers,
+        "name": person.name,
+        "lang": person.lang,
+        "today": person.today.isoformat(),
+    }
 
 
 def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Message:
@@ -55,6 +73,10 @@ def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Mes
             button = Button(phrase(person.lang, "details_button"), DETAILS)
             return Message(short, (button,), image, details=f"{short}\n\n{details}")
         return Message(text, image=image)
+    if isinstance(node, DateNode):
+        picks = dates.quick_picks(person.today, node.max_days)
+        quick = [Button(dates.short_label(d, person.lang, person.today), str(d)) for d in picks]
+        return Message(text, tuple(quick), image)
     if isinstance(node, ScaleNode):
         if node.low is not None and node.high is not None:
             low, high = node.low.get(person.lang), node.high.get(person.lang)

@@ -7,12 +7,14 @@ import itertools
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from jinja2 import Environment, nodes
 
 from bot.dialogue.compiled import CompiledDialogue
+from bot.dialogue.dates import quick_picks
 from bot.dialogue.graph import successors
-from bot.dialogue.model import ChoiceNode, NumberNode, ScaleNode, TextNode
+from bot.dialogue.model import ChoiceNode, DateNode, NumberNode, ScaleNode, TextNode
 from bot.engine.engine import Engine, Person
 from bot.engine.inputs import format_number
 from bot.engine.turn import Incoming, Turn
@@ -71,6 +73,8 @@ def inputs_for(dialogue: CompiledDialogue, node_id: str, lang: str) -> list[Inco
         return [Incoming.choice(str(option.value)) for option in node.options]
     if isinstance(node, ScaleNode):
         return [Incoming.choice(str(point)) for point in range(1, 6)]
+    if isinstance(node, DateNode):
+        return [Incoming.choice(str(day)) for day in quick_picks(date.today(), node.max_days)[:2]]
     if isinstance(node, NumberNode):
         return [Incoming.text(format_number(n, lang)) for n in sorted(_numbers(dialogue, node))]
     assert isinstance(node, TextNode)
