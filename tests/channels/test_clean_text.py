@@ -95,3 +95,28 @@ async def test_the_terminal_shows_a_summarys_details_when_asked(
     assert "Rechts klaar: koffie, 10 deals" in short
     assert "Uitleg" not in short
     assert "Uitleg: koffie loont." in after
+
+
+async def test_a_typed_answer_meant_for_a_question_answered_elsewhere_is_not_taken(
+    coach: Coach, tmp_path: Path
+) -> None:
+    eva = Visitor("terminal:eva", "Eva")
+    other_window = TerminalChat(coach, eva, lines_of("koffie"), io.StringIO(), tmp_path)
+    out = io.StringIO()
+    sent = iter(["12"])
+
+    async def typed_after_the_other_window() -> str | None:
+        line = next(sent, None)
+        if line is not None:  # meanwhile the question was answered in another window
+            assert await other_window.run() == 0
+        return line
+
+    chat = TerminalChat(coach, eva, typed_after_the_other_window, out, tmp_path)
+
+    assert await chat.run("kinds", "nl") == 0
+
+    assert "Dat antwoord was voor een eerdere vraag" in out.getvalue()
+    exported = (await coach.export(eva)).export
+    assert exported is not None
+    [session] = exported["sessions"]
+    assert session["answers"] == {"product": "koffie"}  # "12" was not taken as the deal count
