@@ -15,7 +15,7 @@ QUESTIONS = {
     "relationships_example": "Geef eens een voorbeeld",
     "status": "Ladder 2: status verdienen",
     "currency": "Ladder 3: sociale valuta maken",
-    "action": "Wat ga je deze week concreet doen",
+    "action": "Welke stap zet je",
 }
 
 
@@ -45,8 +45,11 @@ def test_sigkill_after_an_answer_resumes_at_the_same_question_with_every_answer(
     again.send("2")
     again.expect(QUESTIONS["action"])
     again.send("Twee klanten aan elkaar voorstellen")
+    again.send("over 7 dagen")
+    again.send("Als het druk wordt, doe ik het 's ochtends")
     again.send("4")
-    again.send("1")
+    again.expect("Afgesproken, Eva.")
+    again.send("1")  # "Details"
     summary = again.expect("Succes!")
     assert again.close() == 0
 

@@ -13,8 +13,8 @@ import pytest
 from tests.channels.chat_process import COACHBOT, REPO, run_chat
 from tests.channels.conftest import Spawn
 
-# thanks, relationships, (example), status, currency, action, confidence, (smaller step)
-# ..., follow-up (1 = in 3 days, 2 = in a week, 3 = in two weeks)
+# thanks, relationships, (example), status, currency, action, day, obstacle, confidence,
+# (smaller step), and "1" presses "Details" under the summary
 DUTCH_WALK = [
     "2",
     "3",
@@ -22,9 +22,11 @@ DUTCH_WALK = [
     "1",
     "2",
     "Drie klanten <b>bedanken</b> & taggen",
+    "over 7 dagen",
+    "Als het druk wordt, doe ik het als eerste",
     "2",
     "Eén klant bedanken",
-    "2",
+    "1",
 ]
 ENGLISH_WALK = [
     "i pay them by the hour",
@@ -32,8 +34,10 @@ ENGLISH_WALK = [
     "2",
     "3",
     "Introduce two customers",
+    "in 2 weeks",
+    "If I forget, I set a reminder",
     "5",
-    "In two weeks",
+    "1",
 ]
 
 
@@ -49,13 +53,14 @@ def test_whole_dutch_walk_through_relationships(database_url: str) -> None:
     assert "“Ik stelde Anna voor aan Bert”" in out  # her own words quoted back in the tip
     assert "Je scoorde 6 van de 9" in out
     assert "Eerlijk van je." in out  # low confidence leads to the smaller-step question
-    summary = out.split("Jouw samenvatting, Eva", 1)[1]
+    assert "✅ Eén klant bedanken" in out  # the smaller step counts, on the first screen
+    assert "De dag erna vraag ik hoe het ging" in out
+    summary = out.split("Jouw samenvatting", 1)[1]  # behind "Details"
     assert "Relaties bouwen: Best" in summary
     assert "Status verdienen: Basis" in summary
     assert "Sociale valuta maken: Beter" in summary
     assert "Eerst aan de slag met: status verdienen" in summary
-    assert "Jouw actie deze week: Eén klant bedanken" in summary  # the smaller step counts
-    assert "Over 7 dagen vraag ik je hoe het ging" in summary
+    assert "Zo zeker ben je ervan" not in summary  # the old plan's confidence is not shown
     assert "Drie klanten <b>bedanken</b> & taggen" in summary  # shown as typed, not as markup
     assert "Afbeelding opgeslagen:" in out
     assert ".png" in out
@@ -72,14 +77,15 @@ def test_whole_english_walk_through_relationships(database_url: str) -> None:
     assert result.returncode == 0, result.stderr
     assert "An honest answer" in out  # the market-economy branch, chosen by typing the label
     assert "From broadcasting to conversation" in out
-    summary = out.split("Your summary, Sam", 1)[1]
+    assert "✅ Introduce two customers" in out
+    assert "The day after, I'll ask how it went" in out
+    summary = out.split("Your summary", 1)[1]
     assert "Building relationships: Basic" in summary
     assert "Earning status: Better" in summary
     assert "Creating social currency: Best" in summary
     assert "Work on first: building relationships" in summary
-    assert "Your action this week: Introduce two customers" in summary
-    assert "In 14 days I'll ask you how it went" in summary
-    assert "original plan" not in summary
+    assert "How sure you are: 5 out of 5" in summary
+    assert "first idea" not in summary
     assert "Done!" in out
 
 

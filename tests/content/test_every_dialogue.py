@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import pytest
 
@@ -78,8 +79,16 @@ def test_a_track_quotes_the_user_and_ends_with_a_commitment(
     assert walked.quoted, "no tip quoted the salesperson's own words back"
     for turn in walked.completed:
         [commitment] = [e for e in turn.effects if isinstance(e, NewCommitment)]
-        assert commitment.follow_up_days in {3, 7, 14}
-        assert html.escape(commitment.text) in turn.messages[-1].text
+        when = turn.session.answers.get("when")
+        if when is None:
+            assert commitment.follow_up_days in {3, 7, 14}
+        else:  # the day after the day chosen for it
+            days = (date.fromisoformat(str(when)) - date.today()).days
+            assert commitment.follow_up_days == days + 1
+        ending = turn.messages[-1]
+        shown = ending.details or ending.text  # the whole summary
+        plan = str(turn.session.answers.get("plan", commitment.text))
+        assert html.escape(commitment.text) in shown or html.escape(plan) in shown
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

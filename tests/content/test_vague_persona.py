@@ -2,7 +2,8 @@
 
 Every track is walked in both languages along every combination of buttons (up to a bound),
 answering each text question with the same non-answer; a question that refuses it (too short)
-gets a longer non-answer. Whatever the salesperson reads afterwards must not contain it.
+gets a longer non-answer; where a plan is asked again with examples, the persona also takes
+the first one. Whatever the salesperson reads afterwards must not contain the non-answer.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from tests.content.walker import SAMPLE_INPUTS, inputs_for
 TRACKS = ["why", "relationships", "talk", "authentic"]
 NON_ANSWERS = ["weet niet", "?", "idk", "niks"]
 LONGER = "ik weet het echt niet"  # when a question refuses the short one
+# Questions that do not take a non-answer for a plan but offer examples to pick by number:
+# even this persona picks one there in the end.
+PICKS = {"action_again", "smaller_step"}
 MAX_STATES = 3_000
 STATES_PER_NODE = 4
 
@@ -55,7 +59,8 @@ def _walk(engine: Engine, dialogue_id: str, lang: str, answer: str) -> tuple[lis
         expanded[session.node] = expanded.get(session.node, 0) + 1
         node = dialogue.model.nodes[session.node]
         if isinstance(node, TextNode):
-            tries = [Incoming.text(answer)]
+            picks = [Incoming.text("1")] if session.node in PICKS else []
+            tries = [Incoming.text(answer), *picks]
         else:
             tries = inputs_for(dialogue, session.node, lang)
         for incoming in tries:

@@ -279,13 +279,15 @@ def test_user_text_is_escaped_but_admin_markup_stays(engine: Engine) -> None:
         session.session,
         Incoming.choice("1"),
         "<b>bel</b> Jan & </code> Piet",
-        "5",
-        Incoming.choice("7"),
+        "vrijdag",
+        "Als het druk is, doe ik het <i>morgen</i>",
+        Incoming.choice("5"),
     )
 
     summary = session.messages[-1].text
     assert "&lt;b&gt;bel&lt;/b&gt; Jan &amp; &lt;/code&gt; Piet" in summary
-    assert "<b>Jouw actie deze week:</b>" in summary
+    assert "<b>Afgesproken, Eve.</b>" in summary
+    assert "&lt;i&gt;morgen&lt;/i&gt;" in str(session.messages[-1].details)
     assert "<b>bel</b>" not in summary
 
 

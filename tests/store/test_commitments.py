@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.dialogue.catalog import load_catalog
+from bot.dialogue.dates import day_label
 from bot.engine.coach import Coach, Visitor
 from bot.engine.engine import Engine, Person
 from bot.engine.menu import MenuItem
@@ -22,14 +23,18 @@ from tests.store.test_coach_store import EVE, turn_of
 
 MALLORY = Visitor("terminal:mallory", "Mallory")
 
+PLAN = "Elke week één klant <b>bedanken</b>"
+WHEN = Person("Eve", "nl").today + timedelta(days=7)
+COMMITMENT = f"{PLAN} ({day_label(WHEN, 'nl')})"  # the plan with its day
 RELATIONSHIPS = [
     Incoming.choice("lunch"),
     Incoming.choice("1"),
     Incoming.choice("2"),
     Incoming.choice("2"),
-    Incoming.text("Elke week één klant <b>bedanken</b>"),
+    Incoming.text(PLAN),
+    Incoming.choice(WHEN.isoformat()),
+    Incoming.text("Als het druk wordt, doe ik het 's ochtends als eerste"),
     Incoming.choice("4"),
-    Incoming.choice("7"),
 ]
 
 
@@ -60,13 +65,13 @@ async def test_finishing_a_track_stores_the_commitment_and_shows_the_chart(
     assert turn.finished
     assert summary.image is not None
     assert summary.image.png().startswith(b"\x89PNG")
-    assert "Over 7 dagen vraag ik je hoe het ging" in summary.text
+    assert "De dag erna vraag ik hoe het ging" in summary.text
     [(text, status, created, due)] = rows(
         database_url, "SELECT text, status, created_at, due_at FROM commitments"
     )
-    assert (text, status) == ("Elke week één klant <b>bedanken</b>", "open")
+    assert (text, status) == (COMMITMENT, "open")
     gap = datetime.fromisoformat(str(due)) - datetime.fromisoformat(str(created))
-    assert gap == timedelta(days=7)
+    assert gap == timedelta(days=8)  # the day after the chosen day
 
 
 async def test_the_menu_offers_a_check_in_which_comes_first_once_due(
@@ -83,7 +88,7 @@ async def test_the_menu_offers_a_check_in_which_comes_first_once_due(
     due = await menu_of(coach)
 
     [check_in] = [item for item in later if item.commitment_id is not None]
-    assert check_in.title == "Check-in: Elke week één klant <b>bedanken</b>"
+    assert check_in.title == f"Check-in: {COMMITMENT}"
     assert not check_in.due
     assert later[-1] == check_in  # not due yet: after the tracks
     assert due[0].commitment_id == check_in.commitment_id
@@ -126,7 +131,7 @@ async def test_a_check_in_that_did_not_work_plans_a_smaller_next_step(
     assert "“Geen tijd gehad” is een herkenbare drempel" in smaller.messages[-1].text
     commitments = rows(database_url, "SELECT text, status, outcome FROM commitments ORDER BY id")
     assert commitments == [
-        ("Elke week één klant <b>bedanken</b>", "done", "no"),
+        (COMMITMENT, "done", "no"),
         ("Eén bedankje op vrijdag", "open", None),
     ]
 
@@ -239,6 +244,6 @@ async def test_a_retaken_track_knows_the_last_run_and_charts_both(coach: Coach) 
     assert chart.png().startswith(b"\x89PNG")
     assert chart.filename != first.filename
     previous = second.session.answers["previous"]
-    assert previous["commitment"] == "Elke week één klant <b>bedanken</b>"
+    assert previous["commitment"] == COMMITMENT
     assert previous["outcome"] == ""
     assert "previous" not in previous

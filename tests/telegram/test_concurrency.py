@@ -24,10 +24,11 @@ WALK = [
     ("Ik zorg voor lunch en een borrel", "Ladder 1: relaties bouwen"),
     ("2 · Beter", "Ladder 2: status verdienen"),
     ("1 · Basis", "Ladder 3: sociale valuta maken"),
-    ("3 · Best", "concreet doen"),
-    ("> Elke week één klant bedanken, zegt {name}", "Hoe zeker"),
-    ("4", "Wanneer"),
-    ("Over een week", "Jouw samenvatting, {name}"),
+    ("3 · Best", "tree hoger"),
+    ("> Elke week één klant bedanken, zegt {name}", "Op welke dag"),
+    ("> over 7 dagen", "in de weg"),
+    ("> Als het druk wordt, doe ik het 's ochtends", "Hoe zeker"),
+    ("4", "Afgesproken, {name}"),
 ]
 
 
@@ -58,11 +59,12 @@ async def test_fifty_users_at_once_each_walk_a_whole_track(
         name = str(user.profile["first_name"])
         texts = user.texts()
         assert not [t for t in texts if t.startswith("Sorry")], name
-        summary = next(t for t in texts if "Jouw samenvatting" in t)
-        assert f"Jouw samenvatting, {name}" in summary  # nobody got somebody else's
+        summary = next(t for t in texts if "Afgesproken" in t)
+        assert f"Afgesproken, {name}" in summary  # nobody got somebody else's
         assert f"zegt {name}" in summary
         assert not any("Verkoper" in t and name not in t for t in texts)  # no crossed replies
     finished = rows(database_url, "SELECT count(*) FROM sessions WHERE status = 'completed'")
     assert finished == [(USERS,)]
     per_session = rows(database_url, "SELECT session_id, count(*) FROM answers GROUP BY session_id")
-    assert sorted(count for _, count in per_session) == [10] * USERS  # 7 answers, 3 computed
+    # 8 answers, 8 computed (total, focus, examples, smallest, weak, plan, first plan), summary
+    assert sorted(count for _, count in per_session) == [17] * USERS

@@ -204,7 +204,8 @@ async def test_mydata_then_forget_leaves_no_row_of_the_user(
     for user in (bas, eva):  # both finish a track: sessions, answers and a commitment each
         await at_first_question(api, user)
         await step(api, user, "Ik zorg voor lunch en een borrel", "2 · Beter", "1 · Basis")
-        await step(api, user, "3 · Best", "> Elke week één klant bedanken", "4", "Over een week")
+        await step(api, user, "3 · Best", "> Elke week één klant bedanken", "> over 7 dagen")
+        await step(api, user, "> Als het druk wordt, doe ik het 's ochtends", "4")
     await step(api, eva, "> /mydata")
     document = eva.messages[-1]
 
@@ -214,7 +215,8 @@ async def test_mydata_then_forget_leaves_no_row_of_the_user(
     data = json.loads(document.document)
     assert data["profile"]["name"] == "Eva"
     assert data["sessions"][0]["answers"]["thanks"] == "lunch"
-    assert [c["text"] for c in data["commitments"]] == ["Elke week één klant bedanken"]
+    [commitment] = [c["text"] for c in data["commitments"]]
+    assert commitment.startswith("Elke week één klant bedanken (")  # with its day
     assert eva.texts()[-1] == "Alles is gewist. Stuur /start als je ooit opnieuw wilt beginnen."
     [(bas_id,)] = rows(database_url, "SELECT id FROM users")
     for table in ("sessions", "commitments"):
@@ -225,7 +227,7 @@ async def test_mydata_then_forget_leaves_no_row_of_the_user(
         "SELECT DISTINCT s.user_id FROM answers a JOIN sessions s ON a.session_id = s.id",
     )
     assert logged == [(bas_id,)]
-    assert rows(database_url, "SELECT count(*) FROM answers") == [(10,)]  # all of them Bas's
+    assert rows(database_url, "SELECT count(*) FROM answers") == [(17,)]  # all of them Bas's
 
 
 def test_long_texts_are_split_at_paragraph_boundaries() -> None:
@@ -366,13 +368,14 @@ async def test_a_summary_that_never_arrived_comes_with_continue(
     eva = FakeUser(api, 617)
     await at_first_question(api, eva)
     await step(api, eva, "Ik zorg voor lunch en een borrel", "2 · Beter", "1 · Basis")
-    await step(api, eva, "3 · Best", "> Elke week één klant bedanken", "4")
+    await step(api, eva, "3 · Best", "> Elke week één klant bedanken", "> over 7 dagen")
+    await step(api, eva, "> Als het druk wordt, doe ik het 's ochtends")
     api.fail_next("sendMessage", 500, "Internal Server Error")  # the summary is lost
-    await step(api, eva, "Over een week")
-    assert not any("Jouw samenvatting" in t for t in eva.texts())
+    await step(api, eva, "4")
+    assert not any("Afgesproken" in t for t in eva.texts())
 
     await step(api, eva, "> /continue")
 
     assert any(t.startswith("Je hebt geen lopend gesprek. Zo eindigde") for t in eva.texts())
-    assert any("Jouw samenvatting" in t for t in eva.texts())
+    assert any("Afgesproken" in t for t in eva.texts())
     assert eva.messages[-1].text == "Kies een gesprek:"
