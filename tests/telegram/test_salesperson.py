@@ -100,7 +100,8 @@ async def test_a_whole_english_track_from_the_entry_dialogue(
     await step(api, sam, "> We make small firms feel big", "> Their trust and honest feedback")
     await step(api, sam, "Quote and negotiation", "> Quotes sit a week before anyone sends them")
     await step(api, sam, "Nobody's, really", "Often", "> Energy audits for bakeries")
-    await step(api, sam, "> Visit one bakery without a quote", "In a week")
+    await step(api, sam, "> Visit one bakery without a quote", "> in 7 days")
+    await step(api, sam, "> If a delivery runs late, I go on Friday morning", "4", "Details")
 
     texts = sam.texts()
     assert "Great, we'll talk English.\n\nChoose a conversation:" in texts
@@ -110,9 +111,11 @@ async def test_a_whole_english_track_from_the_entry_dialogue(
     assert any(t.startswith("Fair enough") for t in texts)  # the "no" branch
     assert any("Nobody owns “Quotes sit a week before anyone sends them”" in t for t in texts)
     assert any("rarely fits the way your company is built" in t for t in texts)  # "often" copies
-    summary = next(t for t in texts if t.startswith("<b>Back to your why, Sam</b>"))
-    assert "Your territory: “Energy audits for bakeries”" in summary
-    assert "Your action this week:</b> Visit one bakery without a quote" in summary
+    summary = next(t for t in texts if t.startswith("<b>Agreed, Sam.</b>"))
+    assert "✅ Visit one bakery without a quote" in summary
+    assert "The day after" in summary
+    details = next(t for t in texts if "<b>Back to your why</b>" in t)  # after "Details"
+    assert "Your territory: “Energy audits for bakeries”" in details
     assert texts[-1].endswith("<i>Done! Choose /menu for another conversation.</i>")
     assert rows(database_url, "SELECT dialogue_id, status FROM sessions ORDER BY id") == [
         ("which_track", "completed"),
