@@ -350,10 +350,16 @@ def test_a_retaken_track_opens_with_last_time(engine: Engine, track: str, lang: 
 
 @pytest.mark.parametrize("plan", ["niks", "doorgaan zoals ik bezig ben", "weet niet"])
 @pytest.mark.parametrize("track", TRACKS)
-def test_a_vague_plan_of_last_time_is_not_quoted(engine: Engine, track: str, plan: str) -> None:
-    previous = {"plan": plan, "commitment": plan, "outcome": "", "days_ago": 3}
+def test_last_times_plan_is_quoted_only_when_it_says_something(
+    engine: Engine, track: str, plan: str
+) -> None:
     person = Person("Sam", "nl", TODAY)
+    real = {"plan": "Jan bellen", "commitment": "Jan bellen", "outcome": "", "days_ago": 3}
+    vague_one = {"plan": plan, "commitment": plan, "outcome": "", "days_ago": 3}
 
-    opening = engine.start(1, track, person, {"previous": previous}).messages[0].text
+    quoted = engine.start(1, track, person, {"previous": real}).messages[0].text
+    left_out = engine.start(1, track, person, {"previous": vague_one}).messages[0].text
 
-    assert plan not in opening.casefold()
+    assert "Vorige keer nam je je voor: <i>Jan bellen</i>." in quoted
+    assert plan not in left_out.casefold()
+    assert "Vorige keer" not in left_out
