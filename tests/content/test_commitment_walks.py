@@ -218,13 +218,17 @@ class Salesperson:
         real = mine.get(node.save, mine[""])
         if node.save in {"action", "small_action"}:
             if self.style != "lazy":
-                return real + (self.persona.long_tail[self.lang] if self.style == "long" else "")
+                return self._long(real)
             if tries <= 2:
                 return self.lazy_plans[tries - 1]
             return self.rng.choice(["1", "2"])  # takes one of the examples offered
         if self.style == "lazy":
             return self.rng.choice(LAZY_ANSWERS[self.lang])
-        return real + (self.persona.long_tail[self.lang] if self.style == "long" else "")
+        return self._long(real)
+
+    def _long(self, real: str) -> str:
+        """The real answer, with a long second sentence for the long style."""
+        return f"{real}. {self.persona.long_tail[self.lang]}" if self.style == "long" else real
 
 
 def walk(engine: Engine, track: str, lang: str, persona: Persona, style: str, seed: int) -> Walk:

@@ -26,7 +26,7 @@ WALK = [
     ("1 · Basis", "Ladder 3: sociale valuta maken"),
     ("3 · Best", "tree hoger"),
     ("> Elke week één klant bedanken, zegt {name}", "Op welke dag"),
-    ("> over 7 dagen", "in de weg"),
+    ("> over 7 dagen", "tussenkomen"),
     ("> Als het druk wordt, doe ik het 's ochtends", "Hoe zeker"),
     ("4", "Afgesproken, {name}"),
 ]
