@@ -367,3 +367,10 @@ def test_last_times_plan_is_quoted_only_when_it_says_something(
     assert "Vorige keer nam je je voor: <i>Jan bellen</i>." in quoted
     assert plan not in left_out.casefold()
     assert "Vorige keer" not in left_out
+
+
+@pytest.mark.parametrize("node_id", ["action", "action_again", "smaller_step"])
+def test_every_track_judges_a_plan_by_the_same_rule(engine: Engine, node_id: str) -> None:
+    rules = {t: engine.catalog.get(t).model.nodes[node_id].compute["weak"] for t in TRACKS}
+
+    assert len(set(rules.values())) == 1, rules
