@@ -374,3 +374,38 @@ def test_every_track_judges_a_plan_by_the_same_rule(engine: Engine, node_id: str
     rules = {t: engine.catalog.get(t).model.nodes[node_id].compute["weak"] for t in TRACKS}
 
     assert len(set(rules.values())) == 1, rules
+
+
+def _at_the_plan(engine: Engine, track: str, lang: str) -> tuple[Turn, Person]:
+    """A real walk of ``track`` up to the question for the plan."""
+    person = Person("Sam", lang, TODAY)
+    dialogue = engine.catalog.get(track)
+    speaker = Salesperson(FIELD_REP, "real", lang, 7)
+    turn = engine.start(1, track, person)
+    while turn.session.node != "action":
+        node = dialogue.model.nodes[turn.session.node]
+        turn = engine.reply(turn.session, speaker.answer(node, turn.session.node), person)
+    return turn, person
+
+
+@pytest.mark.parametrize(
+    ("lazy", "why"),
+    [
+        ("niks", "Daar valt nog niets aan af te vinken."),
+        ("doorgaan zoals ik bezig ben", "Zo blijft alles bij het oude"),
+        ("meer posten", "Een goed voornemen, maar nog geen stap"),
+    ],
+)
+@pytest.mark.parametrize("track", TRACKS)
+def test_the_bot_says_why_a_plan_is_not_taken_and_a_typed_number_picks(
+    engine: Engine, track: str, lazy: str, why: str
+) -> None:
+    turn, person = _at_the_plan(engine, track, "nl")
+
+    again = engine.reply(turn.session, Incoming.text(lazy), person)
+    picked = engine.reply(again.session, Incoming.text("2)"), person)
+
+    assert again.session.node == "action_again"
+    assert again.messages[-1].text.startswith(why)
+    assert picked.session.node == "when"
+    assert picked.session.answers["plan"] == picked.session.answers["example_2"]
