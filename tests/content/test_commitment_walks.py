@@ -376,13 +376,15 @@ def test_every_track_judges_a_plan_by_the_same_rule(engine: Engine, node_id: str
     assert len(set(rules.values())) == 1, rules
 
 
-def _at_the_plan(engine: Engine, track: str, lang: str) -> tuple[Turn, Person]:
-    """A real walk of ``track`` up to the question for the plan."""
+def _at_the_plan(
+    engine: Engine, track: str, lang: str, node_id: str = "action"
+) -> tuple[Turn, Person]:
+    """A real walk of ``track`` up to the question ``node_id``."""
     person = Person("Sam", lang, TODAY)
     dialogue = engine.catalog.get(track)
     speaker = Salesperson(FIELD_REP, "real", lang, 7)
     turn = engine.start(1, track, person)
-    while turn.session.node != "action":
+    while turn.session.node != node_id:
         node = dialogue.model.nodes[turn.session.node]
         turn = engine.reply(turn.session, speaker.answer(node, turn.session.node), person)
     return turn, person
@@ -409,3 +411,21 @@ def test_the_bot_says_why_a_plan_is_not_taken_and_a_typed_number_picks(
     assert again.messages[-1].text.startswith(why)
     assert picked.session.node == "when"
     assert picked.session.answers["plan"] == picked.session.answers["example_2"]
+
+
+@pytest.mark.parametrize(
+    ("principle", "goes_to"),
+    [
+        ("eerlijk zijn", "principle_1_again"),
+        ("weet niet", "principle_1_again"),
+        ("Ik noem bij elke claim een klantvoorbeeld", "principle_2"),
+    ],
+)
+def test_a_principle_a_customer_cannot_check_is_asked_again(
+    engine: Engine, principle: str, goes_to: str
+) -> None:
+    turn, person = _at_the_plan(engine, "authentic", "nl", "principle_1")
+
+    after = engine.reply(turn.session, Incoming.text(principle), person)
+
+    assert after.session.node == goes_to
