@@ -71,7 +71,9 @@ class TerminalChat:
     async def run(self, dialogue_id: str | None = None, language: str | None = None) -> int:
         """Chat until ``/quit`` or the end of input; return the exit code."""
         if language is not None:
-            await self._ask(self.coach.set_language(self.visitor, language), quiet=True)
+            # A command-line option, not a question answered: no profile questions follow.
+            chosen = self.coach.set_language(self.visitor, language, ask_profile=False)
+            await self._ask(chosen, quiet=True)
         if dialogue_id is not None and dialogue_id not in self.coach.catalog.latest:
             self.lang = (await self.coach.whois(self.visitor)).lang
             self._say(phrase(self.lang, "unknown_dialogue"))
@@ -110,6 +112,7 @@ class TerminalChat:
             "/back": lambda: self.coach.back(self.visitor),
             "/restart": lambda: self.coach.restart(self.visitor),
             "/continue": lambda: self.coach.resume(self.visitor),
+            "/profile": lambda: self.coach.profile(self.visitor),
         }
         if command in {"/quit", "/exit", "/stop"}:
             return False

@@ -10,7 +10,9 @@ IDENTIFIER = r"^[a-z][a-z0-9_]{0,39}$"
 Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
 
 # Names every template can use; answers may not be saved under them.
-RESERVED_NAMES = frozenset({"name", "lang", "answers", "loop", "range", "dict", "lipsum", "cycler"})
+RESERVED_NAMES = frozenset(
+    {"name", "lang", "answers", "profile", "loop", "range", "dict", "lipsum", "cycler"}
+)
 
 
 class _Frozen(BaseModel):
@@ -105,6 +107,13 @@ class _Node(_Frozen):
     text: Text
     compute: dict[Identifier, str] = Field(default_factory=dict)
     chart: LadderChart | None = None
+
+    @model_validator(mode="after")
+    def _compute_not_reserved(self) -> _Node:
+        taken = sorted(set(self.compute) & RESERVED_NAMES)
+        if taken:
+            raise ValueError(f"'compute' may not use the reserved name {taken[0]!r}")
+        return self
 
     def targets(self) -> list[str]:
         """Every node id this node can lead to."""
@@ -226,14 +235,32 @@ class ScaleNode(_Question):
     high: LocalText | None = None
 
 
+class ProfileFields(_Frozen):
+    """Stores the user's profile (in the profile dialogue): an expression for each field."""
+
+    market: str = Field(min_length=1)
+    product: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    experience: str = Field(min_length=1)
+    channels: str = Field(min_length=1)
+
+    def fields(self) -> list[tuple[str, str]]:
+        """(field, expression) for every field."""
+        return [(key, getattr(self, key)) for key in PROFILE_FIELDS]
+
+
+PROFILE_FIELDS = ("market", "product", "role", "experience", "channels")
+
+
 class EndNode(_Node):
     """Ends the dialogue; its text is the summary. It may record a commitment, close one
-    (in a check-in), or start another dialogue (``start_dialogue``: an expression giving a
-    dialogue id, or an empty string for none)."""
+    (in a check-in), store the profile (in the profile dialogue), or start another dialogue
+    (``start_dialogue``: an expression giving a dialogue id, or an empty string for none)."""
 
     type: Literal["end"]
     commitment: Commitment | None = None
     check_in: CheckIn | None = None
+    profile: ProfileFields | None = None
     start_dialogue: str | None = None
 
 
@@ -245,7 +272,7 @@ Question = ChoiceNode | TextNode | NumberNode | ScaleNode
 NODE_TYPES = ("say", "choice", "text", "number", "scale", "end")
 
 
-DialogueKind = Literal["track", "entry", "checkin"]
+DialogueKind = Literal["track", "entry", "checkin", "profile"]
 # What a check-in dialogue is given when it starts, about the commitment it follows up.
 CHECKIN_INPUTS = ("commitment", "commitment_id", "days_ago", "track_title")
 
@@ -270,6 +297,9 @@ class Dialogue(_Frozen):
         closing = [k for k, n in self.nodes.items() if isinstance(n, EndNode) and n.check_in]
         if closing and self.kind != "checkin":
             raise ValueError(f"'check_in' on {closing[0]!r} needs 'kind: checkin' at the top")
+        storing = [k for k, n in self.nodes.items() if isinstance(n, EndNode) and n.profile]
+        if storing and self.kind != "profile":
+            raise ValueError(f"'profile' on {storing[0]!r} needs 'kind: profile' at the top")
         return self
 
     def questions(self) -> dict[str, Question]:

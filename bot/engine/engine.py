@@ -14,7 +14,16 @@ from bot.engine.phrases import phrase
 from bot.engine.presenter import Person, context, present
 from bot.engine.turn import Effect, Incoming, Message, Outcome, StartDialogue, Turn
 from bot.errors import ContentChanged, MissingInputs, RenderError, SessionNotActive
-from bot.records import CommitmentOutcome, Frame, NewCommitment, SavedAnswer, Session
+from bot.records import (
+    PROFILE_TEXTS,
+    CommitmentOutcome,
+    Frame,
+    NewCommitment,
+    Profile,
+    SavedAnswer,
+    SaveProfile,
+    Session,
+)
 
 __all__ = ["Engine", "Person"]
 
@@ -183,11 +192,24 @@ class Engine:
         if node.check_in is not None:
             outcome = str(dialogue.evaluate(node_id, "check_in.outcome", names))
             effects.append(CommitmentOutcome(int(names["commitment_id"]), outcome))
+        if node.profile is not None:
+            effects.append(SaveProfile(_profile(dialogue, node_id, names)))
         if node.start_dialogue is not None:
             target = dialogue.evaluate(node_id, "start_dialogue", names)
             if target:
                 effects.append(StartDialogue(str(target)))
         return effects
+
+
+def _profile(dialogue: CompiledDialogue, node_id: str, names: dict[str, Any]) -> Profile:
+    """The profile an end node stores: texts (``None`` as ""), channels as a list of values."""
+    values = {key: dialogue.evaluate(node_id, f"profile.{key}", names) for key in PROFILE_TEXTS}
+    market, product, role, experience = ("" if v is None else str(v) for v in values.values())
+    channels = dialogue.evaluate(node_id, "profile.channels", names)
+    # A single choice gives one value; a multi-select a list of them.
+    found = channels if isinstance(channels, list | tuple) else [channels]
+    kept = tuple(str(c) for c in found if c not in (None, ""))
+    return Profile(market, product, role, experience, kept)
 
 
 def _copy(session: Session) -> Session:

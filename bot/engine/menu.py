@@ -30,6 +30,11 @@ def check_in_dialogue(catalog: Catalog) -> CompiledDialogue | None:
     return next((d for d in catalog.listed() if d.model.kind == "checkin"), None)
 
 
+def profile_dialogue(catalog: Catalog) -> CompiledDialogue | None:
+    """The dialogue that asks for the user's profile, if one is served."""
+    return next((d for d in catalog.listed() if d.model.kind == "profile"), None)
+
+
 def build_menu(
     catalog: Catalog, lang: str, sessions: list[Session], commitments: list[CommitmentRecord]
 ) -> list[MenuItem]:
@@ -44,7 +49,7 @@ def build_menu(
             entry=d.model.kind == "entry",
         )
         for d in catalog.listed()
-        if d.model.kind != "checkin"
+        if d.model.kind not in ("checkin", "profile")
     ]
     items += _check_ins(catalog, lang, commitments)
     return sorted(

@@ -11,20 +11,29 @@ from bot.dialogue.model import ChoiceNode, LadderChart, ScaleNode
 from bot.engine.phrases import phrase
 from bot.engine.turn import Button, Chart, Message
 from bot.errors import RenderError
-from bot.records import Session
+from bot.records import Profile, Session
+
+NO_PROFILE = Profile()
 
 
 @dataclass(frozen=True)
 class Person:
-    """Who the engine is talking to: their name and the language to answer in."""
+    """Who the engine is talking to: their name, the language to answer in, their profile."""
 
     name: str
     lang: str
+    profile: Profile = NO_PROFILE
 
 
 def context(session: Session, person: Person) -> dict[str, Any]:
-    """The names templates and expressions can read: every answer, plus name and lang."""
-    return {**session.answers, "answers": session.answers, "name": person.name, "lang": person.lang}
+    """The names templates and expressions can read: every answer, name, lang and profile."""
+    return {
+        **session.answers,
+        "answers": session.answers,
+        "name": person.name,
+        "lang": person.lang,
+        "profile": person.profile.names(),
+    }
 
 
 def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Message:

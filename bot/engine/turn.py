@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.records import CommitmentOutcome, NewCommitment, SavedAnswer, Session
+from bot.records import CommitmentOutcome, NewCommitment, SavedAnswer, SaveProfile, Session
 
 IncomingKind = Literal["text", "choice", "unsupported"]
 
@@ -80,7 +80,7 @@ class StartDialogue:
     dialogue_id: str
 
 
-Effect = NewCommitment | CommitmentOutcome | StartDialogue
+Effect = NewCommitment | CommitmentOutcome | SaveProfile | StartDialogue
 
 Outcome = Literal["started", "resumed", "accepted", "rejected", "stale", "back", "completed"]
 

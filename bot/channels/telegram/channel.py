@@ -79,6 +79,7 @@ class TelegramChannel:
             "back": self._simple(lambda v, u: self.coach.back(v, update_id=u)),
             "restart": self._simple(lambda v, u: self.coach.restart(v, update_id=u)),
             "cancel": self._simple(lambda v, u: self.coach.cancel(v, update_id=u)),
+            "profile": self._simple(lambda v, u: self.coach.profile(v, update_id=u)),
             "help": self._fixed(lambda r: [Outgoing(plain(r.lang, "telegram_help"))]),
             "language": self._fixed(
                 lambda r: [Outgoing(plain(r.lang, "choose_language"), language_keyboard())]
