@@ -16,7 +16,7 @@ from bot.dialogue.model import ChoiceNode, NumberNode, ScaleNode, TextNode
 from bot.engine.engine import Engine, Person
 from bot.engine.inputs import format_number
 from bot.engine.turn import Incoming, Turn
-from bot.records import Session
+from bot.records import Profile, Session
 
 SAMPLE_TEXT = "Mijn <b>klant</b> & ik </code> "
 MAX_STATES = 20_000
@@ -28,6 +28,13 @@ SAMPLE_INPUTS = {
     "days_ago": 7,
     "track_title": "Test",
 }
+# Who walks: someone without a profile, and profiles that take the branches a profile opens.
+WALK_PROFILES = (
+    Profile(),
+    Profile("consumer", "Keukens <b>op maat</b>", "inside", "under_2", ("instagram",)),
+    Profile("b2b", "Hydraulische slangen", "field", "over_10", ("none",)),
+    Profile("b2b", "Boekhoudsoftware", "field", "2_to_5", ("linkedin",)),
+)
 
 
 @dataclass
@@ -88,15 +95,26 @@ def _numbers(dialogue: CompiledDialogue, node: NumberNode) -> set[float]:
 def explore(
     engine: Engine, dialogue_id: str, lang: str, states_per_node: int = STATES_PER_NODE
 ) -> Exploration:
-    """Depth-first over distinct (node, answers) states, trying every generated input.
+    """Depth-first over distinct (node, answers) states, trying every generated input, once
+    for each of ``WALK_PROFILES``.
 
     To cover edges without walking every combination, a node is expanded from at most
-    ``states_per_node`` different states, except when reaching it covered a new edge.
+    ``states_per_node`` different states (per profile), except when reaching it covered a new
+    edge.
     """
-    person = Person("Tester <i>&</i>", lang)
+    found = Exploration()
+    for profile in WALK_PROFILES:
+        person = Person("Tester <i>&</i>", lang, profile)
+        _explore(engine, dialogue_id, person, states_per_node, found)
+    return found
+
+
+def _explore(
+    engine: Engine, dialogue_id: str, person: Person, states_per_node: int, found: Exploration
+) -> None:
+    lang = person.lang
     dialogue = engine.catalog.get(dialogue_id)
     first = engine.start(1, dialogue_id, person, SAMPLE_INPUTS if dialogue.model.inputs else None)
-    found = Exploration()
     found.edges |= set(itertools.pairwise(first.visited))
     stack: list[tuple[Session, bool]] = [(first.session, True)]
     seen: set[tuple[str, str]] = set()
@@ -111,7 +129,6 @@ def explore(
         found.states += 1
         for incoming in inputs_for(dialogue, session.node, lang):
             _try(engine, session, incoming, person, found, stack)
-    return found
 
 
 def _try(

@@ -1,0 +1,118 @@
+"""The profile in the engine: what the profile dialogue stores, and ``profile.*`` everywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.engine import Engine, Person
+from bot.engine.presenter import context
+from bot.engine.turn import Incoming, Turn
+from bot.records import Profile, SaveProfile, Session
+
+CONSUMER = Profile("consumer", "Keukens op maat", "inside", "under_2", ("instagram",))
+SILENT_REP = Profile("b2b", "Hydraulische slangen", "field", "over_10", ("none",))
+
+
+def walk(engine: Engine, dialogue_id: str, person: Person, *answers: str) -> Turn:
+    """Start ``dialogue_id`` and answer in turn (a choice's value, else typed text)."""
+    turn = engine.start(1, dialogue_id, person)
+    for value in answers:
+        dialogue = engine.catalog.get(dialogue_id)
+        node = dialogue.model.nodes[turn.session.node]
+        is_choice = any(str(o.value) == value for o in getattr(node, "options", []))
+        incoming = Incoming.choice(value) if is_choice else Incoming.text(value)
+        turn = engine.reply(turn.session, incoming, person)
+        assert turn.outcome in {"accepted", "completed"}, (value, turn.notice)
+    return turn
+
+
+def saved_profiles(turn: Turn) -> list[Profile]:
+    return [e.profile for e in turn.effects if isinstance(e, SaveProfile)]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_finishing_the_profile_dialogue_stores_every_field(engine: Engine, lang: str) -> None:
+    person = Person("Eve", lang)
+    turn = walk(engine, "profile", person, "b2b", "Boekhoudsoftware", "field", "2_to_5", "email")
+
+    assert turn.finished
+    assert saved_profiles(turn) == [
+        Profile("b2b", "Boekhoudsoftware", "field", "2_to_5", ("email",))
+    ]
+    assert "Boekhoudsoftware" in turn.messages[-1].text  # the summary says what it keeps
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_skipping_stores_nothing(engine: Engine, lang: str) -> None:
+    turn = walk(engine, "profile", Person("Eve", lang), "skip")
+
+    assert turn.finished
+    assert saved_profiles(turn) == []
+    assert "/profile" in turn.messages[-1].text  # where to fill it in later
+
+
+def test_without_a_profile_every_field_is_there_and_empty() -> None:
+    names = context(Session(1, "x", "v", "n"), Person("Eve", "nl"))
+
+    assert names["profile"] == {
+        "market": "",
+        "product": "",
+        "role": "",
+        "experience": "",
+        "channels": [],
+    }
+
+
+def test_a_stored_profile_is_read_with_channels_as_a_list() -> None:
+    names = context(
+        Session(1, "x", "v", "n", answers={"profile": "typed"}), Person("E", "nl", CONSUMER)
+    )
+
+    assert names["profile"]["market"] == "consumer"
+    assert names["profile"]["channels"] == ["instagram"]  # a list: == ["..."] works
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("profile", [Profile(), CONSUMER, SILENT_REP])
+def test_every_dialogue_starts_with_or_without_a_profile(
+    engine: Engine, lang: str, profile: Profile
+) -> None:
+    for dialogue in engine.catalog.listed():
+        if not dialogue.model.inputs:
+            assert engine.start(1, dialogue.id, Person("Eve", lang, profile)).messages
+
+
+def recommendation(turn: Turn) -> str:
+    return next(m.text for m in turn.messages if "🧭" in m.text)
+
+
+def test_which_track_recommends_from_the_profile_when_the_goal_is_unknown(engine: Engine) -> None:
+    consumer = walk(engine, "which_track", Person("Eve", "nl", CONSUMER), "unsure", "own")
+    business = walk(engine, "which_track", Person("Eve", "nl", SILENT_REP), "unsure")
+    nobody = walk(engine, "which_track", Person("Eve", "nl"), "unsure", "own")
+
+    assert consumer.session.answers["recommended"] == "talk"
+    assert "Je verkoopt aan consumenten" in recommendation(consumer)
+    assert business.session.answers["recommended"] == "relationships"  # a field rep, no posts
+    assert nobody.session.answers["recommended"] == "relationships"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_who_posts_nothing_is_not_asked_how_they_post_nor_told_about_offers(
+    engine: Engine, lang: str
+) -> None:
+    turn = walk(engine, "which_track", Person("Eve", lang, SILENT_REP), "talk")
+
+    assert turn.session.node == "go"  # straight past the question how they post
+    assert turn.session.answers["habit"] == "little"
+    shown = " ".join(m.text for m in turn.messages).lower()
+    for offer in ("aanbieding", "promo", "offer", "discount", "korting"):
+        assert offer not in shown
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_i_dont_know_is_a_button_of_the_goal_question(engine: Engine, lang: str) -> None:
+    turn = engine.start(1, "which_track", Person("Eve", lang))
+
+    labels = [b.label for b in turn.buttons]
+    assert ("Weet ik niet" if lang == "nl" else "I don't know") in labels
