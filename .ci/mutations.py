@@ -326,6 +326,77 @@ MUTATIONS = [
         r'r"\d{1,4}"',
         TERMINAL,
     ),
+    # -- the profile ---------------------------------------------------------------------------
+    Mutation(
+        "profile not a reserved name",
+        "bot/dialogue/model.py",
+        '{"name", "lang", "answers", "profile",',
+        '{"name", "lang", "answers",',
+        CONTENT,
+    ),
+    Mutation(
+        "profile missing for a user without one",
+        "bot/engine/presenter.py",
+        '        "profile": person.profile.names(),\n',
+        "",
+        CONTENT,
+    ),
+    Mutation(
+        "profile not stored",
+        "bot/store/sql.py",
+        "            self._save_profile(session.user_id, write.profile, now)\n",
+        "",
+        STORE,
+    ),
+    Mutation(
+        "profile not replaced",
+        "bot/store/sql.py",
+        "set_=replaced)",
+        "set_={'market': fresh.excluded.market})",
+        STORE,
+    ),
+    Mutation(
+        "profile not in /mydata",
+        "bot/store/export.py",
+        '            "product": work.product,\n',
+        "",
+        STORE,
+    ),
+    Mutation(
+        "profile not asked after the first language choice",
+        "bot/engine/coach.py",
+        "            first_time = ask_profile and c.user.language is None",
+        "            first_time = False",
+        ("tests/store/test_profile_store.py", "tests/telegram/test_profile.py"),
+    ),
+    Mutation(
+        "profile asked at every language choice",
+        "bot/engine/coach.py",
+        "            first_time = ask_profile and c.user.language is None",
+        "            first_time = ask_profile",
+        ("tests/store/test_profile_store.py", "tests/telegram/test_profile.py"),
+    ),
+    Mutation(
+        "profile listed in the menu",
+        "bot/engine/menu.py",
+        'if d.model.kind not in ("checkin", "profile")',
+        'if d.model.kind != "checkin"',
+        ("tests/store/test_profile_store.py", "tests/telegram/test_profile.py"),
+    ),
+    Mutation(
+        "which_track ignores the profile",
+        "dialogues/which_track.yaml",
+        'profile.market == "consumer")',
+        'False)',
+        CONTENT,
+    ),
+    Mutation(
+        "terminal without /profile",
+        "bot/channels/terminal.py",
+        '            "/profile": lambda: self.coach.profile(self.visitor),\n',
+        "",
+        ("tests/channels/test_terminal_chat.py",),
+    ),
 ]
 
 
