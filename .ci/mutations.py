@@ -387,7 +387,7 @@ MUTATIONS = [
         "which_track ignores the profile",
         "dialogues/which_track.yaml",
         'profile.market == "consumer")',
-        'False)',
+        "False)",
         CONTENT,
     ),
     Mutation(

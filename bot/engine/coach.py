@@ -169,8 +169,9 @@ class Coach:
             c.tx.set_language(c.user.id, chosen)
             c = Conversation(self.engine, c.tx, replace(c.user, language=chosen), chosen)
             notice = phrase(chosen, "language_set")
-            profile = profile_dialogue(self.catalog)
-            if first_time and profile is not None and not c.has_profile() and not c.sessions():
+            profile = profile_dialogue(self.catalog) if first_time else None
+            # Not over a conversation already begun, nor for whoever has a profile already.
+            if profile is not None and not c.sessions() and c.stored_profile() is None:
                 return replace(self._turn(c, c.open(profile.id)), notice=notice)
             return self._reply(c, notice=notice, menu=c.menu())
 

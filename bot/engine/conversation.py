@@ -36,6 +36,7 @@ class Conversation:
         self._lang = lang
         self._person: Person | None = None
         self._stored: Profile | None = None
+        self._profile_read = False
         self._sessions: list[Session] | None = None
 
     @property
@@ -52,13 +53,16 @@ class Conversation:
     def person(self) -> Person:
         """Who the engine talks to, with their stored profile (read once per unit, if needed)."""
         if self._person is None:
-            self._stored = self.tx.profile(self.user.id) if self.user.id else None
-            self._person = Person(self.user.display_name, self._lang, self._stored or NO_PROFILE)
+            stored = self.stored_profile()
+            self._person = Person(self.user.display_name, self._lang, stored or NO_PROFILE)
         return self._person
 
-    def has_profile(self) -> bool:
-        """Whether the user has a stored profile."""
-        return self.person is not None and self._stored is not None
+    def stored_profile(self) -> Profile | None:
+        """The user's stored profile, if any (read once per unit)."""
+        if not self._profile_read:
+            self._stored = self.tx.profile(self.user.id) if self.user.id else None
+            self._profile_read = True
+        return self._stored
 
     def sessions(self) -> list[Session]:
         """The user's unfinished sessions, most recently used first (read once per unit)."""
@@ -175,7 +179,7 @@ class Conversation:
         for write in writes:
             if isinstance(write, SaveProfile):  # what follows in this unit sees the new one
                 self._person = replace(self.person, profile=write.profile)
-                self._stored = write.profile
+                self._stored, self._profile_read = write.profile, True
 
     def _follow_on(self, turn: Turn) -> Turn:
         """If the turn ends by starting another dialogue, start it and show both."""

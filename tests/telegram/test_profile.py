@@ -38,6 +38,7 @@ async def test_the_first_language_choice_is_followed_by_the_profile(
     texts = eva.texts()
     summary = next(t for t in texts if t.startswith("Dank je, dat helpt!"))
     assert "je verkoopt aan consumenten: Keukens op maat" in summary
+    assert "klanten bereik je vooral via Instagram" in summary
     assert "Klaar!" not in summary  # not a track: no "finished" line
     assert texts[-1] == "Kies een gesprek:"  # the menu follows
     assert "Jouw profiel" not in eva.messages[-1].button_labels()  # not a track in the menu
@@ -60,7 +61,7 @@ async def test_profile_asks_again_and_replaces_the_stored_one(
         eva,
         "Aan bedrijven (B2B)",
         "> Hydraulische slangen",
-        "Bij hen, ik zit veel op de weg",
+        "Bij de klant: ik ben veel onderweg",
         "Meer dan 10 jaar",
         "Geen van deze",
     )
