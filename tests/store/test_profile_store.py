@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine.coach import Coach, Reply, Visitor
 from bot.engine.turn import Incoming, Turn
+from bot.store.sql import SqlTransaction
 from tests.db import rows
 
 EVE = Visitor("telegram:77", "Eve")
@@ -107,3 +110,20 @@ async def test_mydata_holds_the_profile_and_forget_erases_it(
     assert data["work_profile"]["channels"] == ["instagram"]
     await coach.forget(EVE)
     assert stored(database_url) == []
+
+
+async def test_the_profile_and_the_step_that_finishes_it_are_one_transaction(
+    coach: Coach, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at_channel = await answer(coach, await coach.set_language(EVE, "nl"), *CONSUMER[:-1])
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("the profile could not be written")
+
+    monkeypatch.setattr(SqlTransaction, "_save_profile", broken)
+    with pytest.raises(RuntimeError):
+        await answer(coach, at_channel, "instagram")
+
+    assert stored(database_url) == []
+    assert rows(database_url, "SELECT node, status FROM sessions") == [("channel", "active")]
+    assert rows(database_url, "SELECT count(*) FROM answers WHERE key = 'channel'") == [(0,)]
