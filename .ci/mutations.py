@@ -97,7 +97,7 @@ MUTATIONS = [
         "bot/store/migrations/versions/0002_commitments.py",
         "sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE')",
         "sa.ForeignKeyConstraint(['user_id'], ['users.id'])",
-        TELEGRAM,
+        STORE + TELEGRAM,
     ),
     Mutation(
         "commitments left out of /mydata",

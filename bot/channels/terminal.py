@@ -164,7 +164,7 @@ class TerminalChat:
         if turn is not None:
             for message in turn.messages:
                 self._show_message(message)
-            if not turn.finished:
+            if not turn.finished or turn.buttons:  # a finished one may offer "Details"
                 self.buttons = turn.buttons
                 self.shown = (turn.session.step, turn.session.id)
         if reply.menu is not None:
@@ -190,10 +190,19 @@ class TerminalChat:
         if message.image is not None:
             self.images_dir.mkdir(parents=True, exist_ok=True)
             name = self.visitor.external_id.replace(":", "-")
-            path = self.images_dir / f"{name}-{message.image.filename}"
+            path = _unused(self.images_dir / f"{name}-{message.image.filename}")
             path.write_bytes(message.image.png())
             self._say(phrase(self.lang, "image_saved", path=path))
 
     def _say(self, text: str) -> None:
         self.out.write(text + "\n\n")
         self.out.flush()
+
+
+def _unused(path: Path) -> Path:
+    """``path``, or the same name with a number added if a file is already there."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate

@@ -11,8 +11,25 @@ Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
 
 # Names every template can use; answers may not be saved under them.
 RESERVED_NAMES = frozenset(
-    {"name", "lang", "answers", "profile", "loop", "range", "dict", "lipsum", "cycler"}
+    {
+        "name",
+        "lang",
+        "answers",
+        "profile",
+        "loop",
+        "range",
+        "dict",
+        "lipsum",
+        "cycler",
+        "vague",
+        "today",
+    }
 )
+# An end node's full text is saved under this name when it has details behind a button.
+SUMMARY = "summary"
+# A retaken track is given its last run's answers under this name.
+PREVIOUS = "previous"
+UNSAVABLE = RESERVED_NAMES | {SUMMARY, PREVIOUS}
 
 
 class _Frozen(BaseModel):
@@ -109,10 +126,10 @@ class _Node(_Frozen):
     chart: LadderChart | None = None
 
     @model_validator(mode="after")
-    def _compute_not_reserved(self) -> _Node:
-        taken = sorted(set(self.compute) & RESERVED_NAMES)
-        if taken:
-            raise ValueError(f"'compute' may not use the reserved name {taken[0]!r}")
+    def _computes_not_reserved(self) -> _Node:
+        reserved = sorted(set(self.compute) & UNSAVABLE)
+        if reserved:
+            raise ValueError(f"'compute' may not use the reserved name {reserved[0]!r}")
         return self
 
     def targets(self) -> list[str]:
@@ -159,7 +176,7 @@ class _Question(_Flowing):
 
     @model_validator(mode="after")
     def _not_reserved(self) -> _Question:
-        if self.save in RESERVED_NAMES:
+        if self.save in UNSAVABLE:
             raise ValueError(f"'save' may not use the reserved name {self.save!r}")
         return self
 
@@ -252,6 +269,14 @@ class ProfileFields(_Frozen):
 PROFILE_FIELDS = ("market", "product", "role", "experience", "channels")
 
 
+class DateNode(_Question):
+    """A day from today on: a button (tomorrow, next Monday, ...) or typed ("vrijdag",
+    "5-12", "Dec 5"); saved as ISO text such as ``2026-12-04``."""
+
+    type: Literal["date"]
+    max_days: int = Field(default=90, ge=1, le=365)
+
+
 class EndNode(_Node):
     """Ends the dialogue; its text is the summary. It may record a commitment, close one
     (in a check-in), store the profile (in the profile dialogue), or start another dialogue
@@ -265,11 +290,11 @@ class EndNode(_Node):
 
 
 Node = Annotated[
-    SayNode | ChoiceNode | TextNode | NumberNode | ScaleNode | EndNode,
+    SayNode | ChoiceNode | TextNode | NumberNode | ScaleNode | DateNode | EndNode,
     Field(discriminator="type"),
 ]
-Question = ChoiceNode | TextNode | NumberNode | ScaleNode
-NODE_TYPES = ("say", "choice", "text", "number", "scale", "end")
+Question = ChoiceNode | TextNode | NumberNode | ScaleNode | DateNode
+NODE_TYPES = ("say", "choice", "text", "number", "scale", "date", "end")
 
 
 DialogueKind = Literal["track", "entry", "checkin", "profile"]

@@ -25,7 +25,7 @@ from bot.dialogue.sandbox import (
 # attr reaches attributes by name; safe (and forceescape's opposite) would let what a user
 # typed reach Telegram as markup.
 _FORBIDDEN_FILTERS = frozenset({"attr", "safe"})
-_WIDTH_FILTERS = {"center": 1, "indent": 1, "batch": 1, "slice": 1}  # position of the width
+_WIDTH_FILTERS = {"center": 1, "indent": 1, "batch": 1, "slice": 1, "short": 1}  # width position
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
 # Methods of strings, numbers, lists and dicts that texts may not call.
 _REFUSED_METHODS = (

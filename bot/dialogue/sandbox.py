@@ -18,14 +18,16 @@ from contextvars import ContextVar
 from functools import wraps
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError, nodes, pass_context
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.environment import Template, TemplateExpression
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import _PassArg, generate_lorem_ipsum
 
-from bot.dialogue import limits
+from bot.dialogue import dates, limits
+from bot.dialogue.answer_checks import short, vague
 
 # Methods a text may call on answers and values; anything else on a str, number, list or
 # dict is refused (format, translate, to_bytes, ... could build huge values unchecked).
@@ -213,6 +215,8 @@ def _filter_check(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> t
         return (items, *args[1:])
     elif name == "format":
         check_percent_format(args[0] if args else None)
+    elif name == "short":
+        _width(_arg(args, kwargs, 1, "width"))
     return args
 
 
@@ -238,6 +242,30 @@ def _small_range(*args: int) -> range:
     return result
 
 
+def _guarded_vague(value: Any = None) -> bool:
+    """``vague(answer)`` in texts and conditions, its work counted like a filter's."""
+    current().value(value)
+    return vague(value)
+
+
+@pass_context
+def _days_until(context: Context, value: Any) -> int:
+    """``days_until(when)``: days from the user's today to a saved date (0 = today)."""
+    day, today = dates.as_date(value), dates.as_date(context.get("today"))
+    if day is None or today is None:
+        raise LimitExceeded(f"days_until() needs a saved date, not {value!r}")
+    return (day - today).days
+
+
+@pass_context
+def _day_filter(context: Context, value: Any) -> str:
+    """``{{ when|day }}``: "vrijdag 4 december" / "Friday 4 December" in the user's language."""
+    day, today = dates.as_date(value), dates.as_date(context.get("today"))
+    if day is None:
+        raise LimitExceeded(f"|day needs a saved date, not {value!r}")
+    return dates.day_label(day, str(context.get("lang")), today)
+
+
 def _small_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
     _width(max, "lipsum size")
     if n > limits.MAX_LIPSUM:
@@ -253,9 +281,13 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, finalize=self._finalize, **kwargs)
         self.names_read: dict[str, set[str]] = {}  # template file -> names it reads (names.py)
+        self.filters["short"] = short
+        self.filters["day"] = _day_filter
         self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
         self.globals["range"] = _small_range
         self.globals["lipsum"] = _small_lipsum
+        self.globals["vague"] = _guarded_vague
+        self.globals["days_until"] = _days_until
 
     # -- while rendering -------------------------------------------------------------------
 

@@ -9,11 +9,19 @@ from bot.errors import RenderError
 
 _REACHED = "#2e7d5b"
 _AHEAD = "#e4ece8"
+_BEFORE = "#b5651d"  # where a ladder stood at the last run
 
 
-def ladder_chart(title: str, levels: Sequence[str], ladders: Sequence[tuple[str, int]]) -> bytes:
-    """A PNG with one row per ladder: rungs up to the user's level filled, the rest open."""
-    for label, level in ladders:
+def ladder_chart(
+    title: str,
+    levels: Sequence[str],
+    ladders: Sequence[tuple[str, int]],
+    before: Sequence[int] = (),
+) -> bytes:
+    """A PNG with one row per ladder: rungs up to the user's level filled, the rest open;
+    with ``before`` (the last run's levels) a ring marks where each ladder stood then."""
+    earlier = list(zip([label for label, _ in ladders], before, strict=True)) if before else []
+    for label, level in [*ladders, *earlier]:
         if not 1 <= level <= len(levels):
             raise RenderError(
                 f"chart: level {level!r} of {label!r} is not between 1 and {len(levels)}"
@@ -27,6 +35,8 @@ def ladder_chart(title: str, levels: Sequence[str], ladders: Sequence[tuple[str,
             color = _REACHED if rung <= level else _AHEAD
             axes.barh(row, 0.94, left=rung - 0.47, height=0.6, color=color, edgecolor="white")
         axes.text(level, row, "●", ha="center", va="center", color="white", fontsize=13)
+    for row, (_, level) in enumerate(reversed(earlier)):
+        axes.plot(level, row - 0.42, marker="^", markersize=9, color=_BEFORE, clip_on=False)
     axes.set_yticks(range(len(ladders)), [label for label, _ in reversed(ladders)], fontsize=11)
     axes.set_xticks(range(1, len(levels) + 1), list(levels), fontsize=11)
     axes.set_xlim(0.5, len(levels) + 0.5)

@@ -15,7 +15,7 @@ from bot.engine.conversation import Conversation
 from bot.engine.engine import Engine
 from bot.engine.menu import MenuItem, profile_dialogue
 from bot.engine.phrases import phrase
-from bot.engine.turn import Incoming, Message, Turn
+from bot.engine.turn import Incoming, Turn
 from bot.errors import NoSuchCommitment, UnknownDialogue
 from bot.languages import DEFAULT, language_or
 from bot.records import User
@@ -262,4 +262,4 @@ def _with_closing(turn: Turn, closing: str) -> Turn:
     """The turn with ``closing`` (plain text) under its last message, not as a message more."""
     *earlier, last = turn.messages
     text = f"{last.text}\n\n<i>{html.escape(closing, quote=False)}</i>"
-    return replace(turn, messages=(*earlier, Message(text, last.buttons, last.image)))
+    return replace(turn, messages=(*earlier, replace(last, text=text)))

@@ -13,17 +13,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.dialogue.catalog import Catalog
+from bot.dialogue.model import PREVIOUS, SUMMARY
 from bot.engine.engine import Engine, Person
 from bot.engine.menu import MenuItem, build_menu, check_in_dialogue, check_in_inputs
 from bot.engine.phrases import phrase
-from bot.engine.presenter import NO_PROFILE
-from bot.engine.turn import Incoming, StartDialogue, Turn
+from bot.engine.presenter import DETAILS, NO_PROFILE
+from bot.engine.turn import Incoming, Message, StartDialogue, Turn
 from bot.errors import ContentChanged, NoSuchCommitment, UnknownDialogue
 from bot.records import Profile, SaveProfile, Session, User
 from bot.store.base import Transaction
 
 log = logging.getLogger(__name__)
 RECENTLY_FINISHED = timedelta(days=1)
+NOT_CARRIED = frozenset({PREVIOUS, SUMMARY})  # a run's own history and long text stay with it
 
 
 class Conversation:
@@ -54,7 +56,7 @@ class Conversation:
         """Who the engine talks to, with their stored profile (read once per unit, if needed)."""
         if self._person is None:
             stored = self.stored_profile()
-            self._person = Person(self.user.display_name, self._lang, stored or NO_PROFILE)
+            self._person = Person(self.user.display_name, self._lang, profile=stored or NO_PROFILE)
         return self._person
 
     def stored_profile(self) -> Profile | None:
@@ -93,8 +95,12 @@ class Conversation:
         return self.start(dialogue_id)
 
     def start(self, dialogue_id: str, inputs: Mapping[str, Any] | None = None) -> Turn:
-        """A new session of ``dialogue_id``, saved with this unit."""
-        turn = self.engine.start(self.user.id, dialogue_id, self.person, inputs)
+        """A new session of ``dialogue_id``, saved with this unit (a track retaken is given
+        how the last run went, as ``previous``)."""
+        given = dict(inputs or {})
+        if self.catalog.get(dialogue_id).model.kind == "track":
+            given.update(self._previous(dialogue_id))
+        turn = self.engine.start(self.user.id, dialogue_id, self.person, given)
         self._save(turn, expected_step=None)
         return self._follow_on(turn)
 
@@ -116,6 +122,11 @@ class Conversation:
 
     def reply(self, incoming: Incoming) -> Turn | None:
         """Answer the current question; ``None`` when there is no unfinished session."""
+        if incoming.kind == "choice" and incoming.value == DETAILS:
+            finished = self.tx.last_finished(self.user.id)
+            shown = self.engine.details(finished, incoming) if finished is not None else None
+            if shown is not None:
+                return shown
         return self._step(lambda s: self.engine.reply(s, incoming, self.person))
 
     def back(self) -> Turn | None:
@@ -147,6 +158,19 @@ class Conversation:
         if commitment is None or dialogue is None:
             raise NoSuchCommitment(f"commitment {commitment_id} is not open for this user")
         return self.start(dialogue.id, check_in_inputs(self.catalog, commitment, self.lang))
+
+    def _previous(self, dialogue_id: str) -> dict[str, Any]:
+        """``{"previous": ...}`` with the last finished run of a track, or nothing."""
+        run = self.tx.previous_run(self.user.id, dialogue_id)
+        if run is None:
+            return {}
+        session, commitment = run
+        answers = {k: v for k, v in session.answers.items() if k not in NOT_CARRIED}
+        ended = session.updated_at or datetime.now(UTC)
+        answers["days_ago"] = max(0, (datetime.now(UTC) - ended).days)
+        answers["commitment"] = commitment.text if commitment else ""
+        answers["outcome"] = (commitment.outcome or "") if commitment else ""
+        return {PREVIOUS: answers}
 
     def _inputs_of(self, session: Session) -> dict[str, Any]:
         """The values a session was started with, to start its dialogue again."""
@@ -192,9 +216,11 @@ class Conversation:
             )
             return turn
         following = self.open(targets[0])
+        # The next dialogue's buttons are the live ones: an ending shows its details in full.
+        ended = tuple(Message(m.details, (), m.image) if m.details else m for m in turn.messages)
         return replace(
             following,
-            messages=turn.messages + following.messages,
+            messages=ended + following.messages,
             saved=turn.saved + following.saved,
             notice=turn.notice,
         )

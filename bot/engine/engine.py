@@ -8,10 +8,10 @@ from typing import Any
 
 from bot.dialogue.catalog import Catalog
 from bot.dialogue.compiled import CompiledDialogue
-from bot.dialogue.model import EndNode, Question, SayNode
+from bot.dialogue.model import SUMMARY, EndNode, Question, SayNode
 from bot.engine.inputs import Accepted, read_answer
 from bot.engine.phrases import phrase
-from bot.engine.presenter import Person, context, present
+from bot.engine.presenter import DETAILS, Person, context, present
 from bot.engine.turn import Effect, Incoming, Message, Outcome, StartDialogue, Turn
 from bot.errors import ContentChanged, MissingInputs, RenderError, SessionNotActive
 from bot.records import (
@@ -94,11 +94,21 @@ class Engine:
             stale = phrase(person.lang, "stale" if incoming.kind == "choice" else "stale_text")
             return self._again(dialogue, session, person, stale, "stale")
         assert not isinstance(node, SayNode | EndNode), "sessions only rest on questions"
-        result = read_answer(node, incoming, person.lang)
+        result = read_answer(node, incoming, person.lang, person.today)
         if not isinstance(result, Accepted):
             notice = phrase(person.lang, result.reason, **result.values)
             return self._again(dialogue, session, person, notice, "rejected")
         return self._accept(dialogue, session, node, result.value, person)
+
+    def details(self, session: Session, incoming: Incoming) -> Turn | None:
+        """The full summary behind a finished session's "Details" button, if that was pressed."""
+        pressed = incoming.kind == "choice" and incoming.value == DETAILS
+        if not pressed or incoming.session_id != session.id or session.status != "completed":
+            return None
+        summary = session.answers.get(SUMMARY)
+        if not isinstance(summary, str):
+            return None
+        return Turn((Message(summary),), session, "details")
 
     def back(self, session: Session, person: Person) -> Turn:
         """Undo the last answer and ask that question again."""
@@ -159,9 +169,13 @@ class Engine:
             session.node = target
             step.visited.append(target)
             node = dialogue.model.nodes[target]
-            step.messages.append(present(dialogue, session, person))
+            message = present(dialogue, session, person)
+            step.messages.append(message)
             if isinstance(node, EndNode):
                 session.status = "completed"
+                if message.details is not None:  # kept for the button and for /mydata
+                    session.answers[SUMMARY] = message.details
+                    step.saved.append(SavedAnswer(target, SUMMARY, message.details))
                 self._compute(dialogue, step, person)
                 step.effects += self._effects(dialogue, target, node, context(session, person))
                 return

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
-from bot.dialogue.model import ChoiceNode, NumberNode, Question, ScaleNode, TextNode
+from bot.dialogue import dates
+from bot.dialogue.model import ChoiceNode, DateNode, NumberNode, Question, ScaleNode, TextNode
 from bot.engine.turn import Incoming
 
 
@@ -25,7 +27,9 @@ class Accepted:
     value: Any
 
 
-def read_answer(node: Question, incoming: Incoming, lang: str) -> Accepted | Rejected:
+def read_answer(
+    node: Question, incoming: Incoming, lang: str, today: date | None = None
+) -> Accepted | Rejected:
     """Check ``incoming`` against what ``node`` asks for."""
     if incoming.kind == "unsupported":
         return Rejected("unsupported", {})
@@ -37,6 +41,8 @@ def read_answer(node: Question, incoming: Incoming, lang: str) -> Accepted | Rej
         return _scale(incoming.value)
     if isinstance(node, NumberNode):
         return _number(node, incoming.value, lang)
+    if isinstance(node, DateNode):
+        return _date(node, incoming, lang, today or date.today())
     return _text(node, incoming)
 
 
@@ -69,6 +75,23 @@ def _text(node: TextNode, incoming: Incoming) -> Accepted | Rejected:
     if len(text) > node.max_length:
         return Rejected("too_long", {"max": node.max_length, "got": len(text)})
     return Accepted(text)
+
+
+def _date(node: DateNode, incoming: Incoming, lang: str, today: date) -> Accepted | Rejected:
+    if incoming.kind == "choice":
+        day = dates.as_date(incoming.value)
+    else:
+        day = dates.parse_date(incoming.value, lang, today)
+    if day is None:
+        return Rejected(
+            "not_a_date", {"example": "vrijdag, 5-12" if lang == "nl" else "Friday, Dec 5"}
+        )
+    if day < today:
+        return Rejected("date_past", {"day": dates.day_label(day, lang)})
+    if (day - today).days > node.max_days:
+        last = dates.day_label(today + timedelta(days=node.max_days), lang)
+        return Rejected("date_far", {"last": last})
+    return Accepted(day.isoformat())
 
 
 def _number(node: NumberNode, value: str, lang: str) -> Accepted | Rejected:

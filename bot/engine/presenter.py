@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bot.dialogue import dates
 from bot.dialogue.compiled import CompiledDialogue
-from bot.dialogue.model import ChoiceNode, LadderChart, ScaleNode
+from bot.dialogue.model import PREVIOUS, ChoiceNode, DateNode, EndNode, LadderChart, ScaleNode
 from bot.engine.phrases import phrase
 from bot.engine.turn import Button, Chart, Message
 from bot.errors import RenderError
@@ -15,23 +19,47 @@ from bot.records import Profile, Session
 
 NO_PROFILE = Profile()
 
+# A line holding only "---" in an end node's text puts what follows behind a "Details" button.
+DETAILS = "details"  # the value the "Details" button sends
+_FOLD = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
+
+
+def fold(text: str) -> tuple[str, str | None]:
+    """(what is shown at once, what waits behind "Details"), split at the first fold line."""
+    parts = _FOLD.split(text, maxsplit=1)
+    if len(parts) == 1 or not parts[1].strip():
+        return _FOLD.sub("", text).strip(), None
+    return parts[0].strip(), parts[1].strip()
+
+
+# Where "today" is decided until deployments can set their own time zone.
+TIME_ZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def _today() -> date:
+    return datetime.now(TIME_ZONE).date()
+
 
 @dataclass(frozen=True)
 class Person:
-    """Who the engine is talking to: their name, the language to answer in, their profile."""
+    """Who the engine is talking to: their name, the language to answer in, their today and
+    their profile."""
 
     name: str
     lang: str
+    today: date = field(default_factory=_today)
     profile: Profile = NO_PROFILE
 
 
 def context(session: Session, person: Person) -> dict[str, Any]:
-    """The names templates and expressions can read: every answer, name, lang and profile."""
+    """The names templates and expressions can read: every answer, name, lang, today and
+    profile."""
     return {
         **session.answers,
         "answers": session.answers,
         "name": person.name,
         "lang": person.lang,
+        "today": person.today.isoformat(),
         "profile": person.profile.names(),
     }
 
@@ -41,10 +69,20 @@ def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Mes
     node = dialogue.model.nodes[session.node]
     names = context(session, person)
     text = dialogue.render(session.node, person.lang, names)
-    image = _chart(dialogue, session.node, node.chart, person.lang, names) if node.chart else None
+    image = _chart(dialogue, session, node.chart, person.lang, names) if node.chart else None
     if isinstance(node, ChoiceNode):
         buttons = tuple(Button(o.label.get(person.lang), str(o.value)) for o in node.options)
         return Message(text, buttons, image)
+    if isinstance(node, EndNode):
+        short, details = fold(text)
+        if details is not None:
+            button = Button(phrase(person.lang, "details_button"), DETAILS)
+            return Message(short, (button,), image, details=f"{short}\n\n{details}")
+        return Message(text, image=image)
+    if isinstance(node, DateNode):
+        picks = dates.quick_picks(person.today, node.max_days)
+        quick = [Button(dates.short_label(d, person.lang, person.today), str(d)) for d in picks]
+        return Message(text, tuple(quick), image)
     if isinstance(node, ScaleNode):
         if node.low is not None and node.high is not None:
             low, high = node.low.get(person.lang), node.high.get(person.lang)
@@ -55,15 +93,51 @@ def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Mes
 
 
 def _chart(
-    dialogue: CompiledDialogue, node_id: str, chart: LadderChart, lang: str, names: dict[str, Any]
+    dialogue: CompiledDialogue,
+    session: Session,
+    chart: LadderChart,
+    lang: str,
+    names: dict[str, Any],
 ) -> Chart:
+    node_id = session.node
     levels = tuple(chart.levels.get(lang))
-    rows = []
-    for index, ladder in enumerate(chart.ladders):
+    now = _levels(dialogue, node_id, len(chart.ladders), len(levels), names)
+    labels = [ladder.label.get(lang) for ladder in chart.ladders]
+    # Named per session, so a second run of the track never overwrites the first one's chart.
+    filename = f"{dialogue.id}-{session.id or 'new'}-{node_id}.png"
+    return Chart(
+        chart.title.get(lang),
+        levels,
+        tuple(zip(labels, now, strict=True)),
+        filename,
+        before=_levels_before(dialogue, node_id, chart, len(levels), names),
+        legend=phrase(lang, "chart_before"),
+    )
+
+
+def _levels(
+    dialogue: CompiledDialogue, node_id: str, ladders: int, top: int, names: dict[str, Any]
+) -> list[int]:
+    found = []
+    for index in range(ladders):
         level = dialogue.evaluate(node_id, f"chart.{index}", names)
-        if not isinstance(level, int | float) or not 1 <= level <= len(levels):
+        if not isinstance(level, int | float) or not 1 <= level <= top:
             raise RenderError(
-                f"{dialogue.file}: chart level {level!r} at {node_id!r} is not 1-{len(levels)}"
+                f"{dialogue.file}: chart level {level!r} at {node_id!r} is not 1-{top}"
             )
-        rows.append((ladder.label.get(lang), int(level)))
-    return Chart(chart.title.get(lang), levels, tuple(rows), f"{dialogue.id}-{node_id}.png")
+        found.append(int(level))
+    return found
+
+
+def _levels_before(
+    dialogue: CompiledDialogue, node_id: str, chart: LadderChart, top: int, names: dict[str, Any]
+) -> tuple[int, ...]:
+    """The levels of the last run of this track (given as ``previous``), if they can be read."""
+    previous = names.get(PREVIOUS)
+    if not isinstance(previous, dict) or not previous:
+        return ()
+    then = {**previous, "answers": previous, "name": names["name"], "lang": names["lang"]}
+    try:
+        return tuple(_levels(dialogue, node_id, len(chart.ladders), top, then))
+    except RenderError:  # an older run of a changed track: show this run alone
+        return ()

@@ -51,17 +51,19 @@ class Chart:
     levels: tuple[str, ...]
     ladders: tuple[tuple[str, int], ...]  # (label, level reached, 1 = lowest)
     filename: str
+    before: tuple[int, ...] = ()  # the levels of the last run, one per ladder, if known
+    legend: str = ""  # says what the marks of the last run mean
 
     @property
     def caption(self) -> str:
         """What to say under the picture."""
-        return self.title
+        return f"{self.title}\n{self.legend}" if self.before and self.legend else self.title
 
     def png(self) -> bytes:
         """The chart as a PNG (takes tens of milliseconds: call it in a worker thread)."""
         from bot.engine.charts import ladder_chart
 
-        return ladder_chart(self.title, self.levels, self.ladders)
+        return ladder_chart(self.title, self.levels, self.ladders, self.before)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Message:
     text: str
     buttons: tuple[Button, ...] = ()
     image: Chart | None = None
+    details: str | None = None  # an end node's full text, shown when "Details" is pressed
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,9 @@ class StartDialogue:
 
 Effect = NewCommitment | CommitmentOutcome | SaveProfile | StartDialogue
 
-Outcome = Literal["started", "resumed", "accepted", "rejected", "stale", "back", "completed"]
+Outcome = Literal[
+    "started", "resumed", "accepted", "rejected", "stale", "back", "completed", "details"
+]
 
 
 @dataclass(frozen=True)

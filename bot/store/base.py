@@ -66,6 +66,12 @@ class Transaction(Protocol):
         """The user's most recently completed session, if any."""
         ...
 
+    def previous_run(
+        self, user_id: int, dialogue_id: str
+    ) -> tuple[Session, CommitmentRecord | None] | None:
+        """The user's last completed session of ``dialogue_id`` and the commitment it made."""
+        ...
+
     def abandon(self, session_id: int) -> None:
         """Mark a session abandoned (kept for history and analytics)."""
         ...

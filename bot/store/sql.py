@@ -51,6 +51,13 @@ _LAST_FINISHED = (
     .order_by(sessions.c.completed_at.desc(), sessions.c.id.desc())
     .limit(1)
 )
+_LAST_RUN = _LAST_FINISHED.where(sessions.c.dialogue_id == bindparam("dialogue_id"))
+_COMMITMENT_OF = (
+    select(commitments)
+    .where(commitments.c.session_id == bindparam("session_id"))
+    .order_by(commitments.c.id.desc())
+    .limit(1)
+)
 _OPEN_COMMITMENTS = (
     select(commitments)
     .where(commitments.c.user_id == bindparam("user_id"), commitments.c.status == "open")
@@ -183,6 +190,17 @@ class SqlTransaction:
         """The user's most recently completed session, if any."""
         row = self.db.execute(_LAST_FINISHED, {"user_id": user_id}).first()
         return _session(row) if row is not None else None
+
+    def previous_run(
+        self, user_id: int, dialogue_id: str
+    ) -> tuple[Session, CommitmentRecord | None] | None:
+        """The user's last completed session of ``dialogue_id`` and the commitment it made."""
+        found = self.db.execute(_LAST_RUN, {"user_id": user_id, "dialogue_id": dialogue_id})
+        row = found.first()
+        if row is None:
+            return None
+        made = self.db.execute(_COMMITMENT_OF, {"session_id": row.id}).first()
+        return _session(row), _commitment(made) if made is not None else None
 
     def abandon(self, session_id: int) -> None:
         """Mark a session abandoned (kept for history and analytics)."""

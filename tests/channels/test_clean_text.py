@@ -1,4 +1,4 @@
-"""Incoming text is cleaned at the channel boundary: storable, echoable, exportable."""
+"""The terminal chat in-process: incoming text cleaned at the boundary, a summary's details."""
 
 from __future__ import annotations
 
@@ -80,3 +80,43 @@ async def test_the_terminal_drops_a_lone_surrogate_before_storing(
     assert "Hoeveel deals per maand?" in out.getvalue()  # the answer was taken
     exported = json.dumps((await coach.export(eva)).export, ensure_ascii=False).encode()
     assert b"Ik verkoop zonnepanelen" in exported
+
+
+async def test_the_terminal_shows_a_summarys_details_when_asked(
+    coach: Coach, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    lines = lines_of("koffie", "10", "3", "Rechts", "1")
+    chat = TerminalChat(coach, Visitor("terminal:eva", "Eva"), lines, out, tmp_path)
+
+    assert await chat.run("kinds", "nl") == 0
+
+    short, _, after = out.getvalue().partition("1) Details")
+    assert "Rechts klaar: koffie, 10 deals" in short
+    assert "Uitleg" not in short
+    assert "Uitleg: koffie loont." in after
+
+
+async def test_a_typed_answer_meant_for_a_question_answered_elsewhere_is_not_taken(
+    coach: Coach, tmp_path: Path
+) -> None:
+    eva = Visitor("terminal:eva", "Eva")
+    other_window = TerminalChat(coach, eva, lines_of("koffie"), io.StringIO(), tmp_path)
+    out = io.StringIO()
+    sent = iter(["12"])
+
+    async def typed_after_the_other_window() -> str | None:
+        line = next(sent, None)
+        if line is not None:  # meanwhile the question was answered in another window
+            assert await other_window.run() == 0
+        return line
+
+    chat = TerminalChat(coach, eva, typed_after_the_other_window, out, tmp_path)
+
+    assert await chat.run("kinds", "nl") == 0
+
+    assert "Dat antwoord was voor een eerdere vraag" in out.getvalue()
+    exported = (await coach.export(eva)).export
+    assert exported is not None
+    [session] = exported["sessions"]
+    assert session["answers"] == {"product": "koffie"}  # "12" was not taken as the deal count

@@ -61,7 +61,8 @@ def test_a_track_is_coaching_not_a_questionnaire(catalog: Catalog, dialogue_id: 
     branching = [n for n, targets in successors(dialogue).items() if len(targets) > 1]
     kinds = {type(node).__name__ for node in dialogue.nodes.values()}
 
-    assert 8 <= len(dialogue.nodes) <= 20
+    # Room for help on vague answers and a full commitment; a walk still asks a handful.
+    assert 8 <= len(dialogue.nodes) <= 32
     assert len(branching) >= 2, "a track branches on the salesperson's answers at least twice"
     assert "TextNode" in kinds, "a track asks for free text somewhere"
     assert kinds & {"ChoiceNode", "ScaleNode"}, "a track offers buttons somewhere"

@@ -7,18 +7,21 @@ import itertools
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from jinja2 import Environment, nodes
 
 from bot.dialogue.compiled import CompiledDialogue
+from bot.dialogue.dates import quick_picks
 from bot.dialogue.graph import successors
-from bot.dialogue.model import ChoiceNode, NumberNode, ScaleNode, TextNode
+from bot.dialogue.model import ChoiceNode, DateNode, NumberNode, ScaleNode, TextNode
 from bot.engine.engine import Engine, Person
 from bot.engine.inputs import format_number
 from bot.engine.turn import Incoming, Turn
 from bot.records import Profile, Session
 
 SAMPLE_TEXT = "Mijn <b>klant</b> & ik </code> "
+VAGUE_TEXT = "ik weet het echt niet"  # takes the branches a dialogue has for vague answers
 MAX_STATES = 20_000
 STATES_PER_NODE = 6
 # What a check-in dialogue is started with in these walks.
@@ -77,11 +80,14 @@ def inputs_for(dialogue: CompiledDialogue, node_id: str, lang: str) -> list[Inco
         return [Incoming.choice(str(option.value)) for option in node.options]
     if isinstance(node, ScaleNode):
         return [Incoming.choice(str(point)) for point in range(1, 6)]
+    if isinstance(node, DateNode):
+        return [Incoming.choice(str(day)) for day in quick_picks(date.today(), node.max_days)[:2]]
     if isinstance(node, NumberNode):
         return [Incoming.text(format_number(n, lang)) for n in sorted(_numbers(dialogue, node))]
     assert isinstance(node, TextNode)
     text = (SAMPLE_TEXT * (node.min_length // len(SAMPLE_TEXT) + 1))[: max(node.max_length, 1)]
-    return [Incoming.text(text.strip() or "ok")]
+    fits = node.min_length <= len(VAGUE_TEXT) <= node.max_length
+    return [Incoming.text(text.strip() or "ok")] + ([Incoming.text(VAGUE_TEXT)] if fits else [])
 
 
 def _numbers(dialogue: CompiledDialogue, node: NumberNode) -> set[float]:
@@ -104,7 +110,7 @@ def explore(
     """
     found = Exploration()
     for profile in WALK_PROFILES:
-        person = Person("Tester <i>&</i>", lang, profile)
+        person = Person("Tester <i>&</i>", lang, profile=profile)
         _explore(engine, dialogue_id, person, states_per_node, found)
     return found
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.dialogue.catalog import Catalog
@@ -161,9 +163,38 @@ def test_option_with_its_own_next_and_the_node_default(engine: Engine) -> None:
     right = engine.reply(session, Incoming.choice("right"), EVE)
 
     assert texts(left) == ["Links klaar: koffie"]
-    assert texts(right) == ["Rechts klaar: koffie, 10 deals"]
+    assert texts(right) == ["Rechts klaar: koffie, 10 deals"]  # the rest waits behind Details
     assert left.session.status == right.session.status == "completed"
     assert left.outcome == "completed"
+
+
+def test_an_end_with_a_fold_shows_the_top_and_keeps_the_whole_text_behind_details(
+    engine: Engine,
+) -> None:
+    finished = engine.reply(at_route(engine), Incoming.choice("right"), EVE)
+    session = replace(finished.session, id=7)
+
+    [summary] = finished.messages
+    assert [b.label for b in summary.buttons] == ["Details"]
+    whole = "Rechts klaar: koffie, 10 deals\n\nUitleg: koffie loont."
+    assert session.answers["summary"] == whole
+    assert ("right_end", "summary", whole) in [(a.node, a.key, a.value) for a in finished.saved]
+    pressed = Incoming.choice(summary.buttons[0].value, session.step, session_id=7)
+    shown = engine.details(session, pressed)
+    assert shown is not None
+    assert texts(shown) == [whole]
+    assert shown.outcome == "details"
+    another_session = Incoming.choice("details", session.step, session_id=8)
+    assert engine.details(session, another_session) is None
+
+
+def test_an_end_without_a_fold_has_no_details_button_and_saves_no_summary(
+    engine: Engine,
+) -> None:
+    finished = engine.reply(at_route(engine), Incoming.choice("left"), EVE)
+
+    assert finished.messages[-1].buttons == ()
+    assert "summary" not in finished.session.answers
 
 
 def test_typing_a_button_label_counts_as_pressing_it(engine: Engine) -> None:

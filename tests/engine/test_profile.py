@@ -65,7 +65,7 @@ def test_without_a_profile_every_field_is_there_and_empty() -> None:
 
 def test_a_stored_profile_is_read_with_channels_as_a_list() -> None:
     names = context(
-        Session(1, "x", "v", "n", answers={"profile": "typed"}), Person("E", "nl", CONSUMER)
+        Session(1, "x", "v", "n", answers={"profile": "typed"}), Person("E", "nl", profile=CONSUMER)
     )
 
     assert names["profile"]["market"] == "consumer"
@@ -79,7 +79,7 @@ def test_every_dialogue_starts_with_or_without_a_profile(
 ) -> None:
     for dialogue in engine.catalog.listed():
         if not dialogue.model.inputs:
-            assert engine.start(1, dialogue.id, Person("Eve", lang, profile)).messages
+            assert engine.start(1, dialogue.id, Person("Eve", lang, profile=profile)).messages
 
 
 def recommendation(turn: Turn) -> str:
@@ -87,8 +87,8 @@ def recommendation(turn: Turn) -> str:
 
 
 def test_which_track_recommends_from_the_profile_when_the_goal_is_unknown(engine: Engine) -> None:
-    consumer = walk(engine, "which_track", Person("Eve", "nl", CONSUMER), "unsure", "own")
-    business = walk(engine, "which_track", Person("Eve", "nl", SILENT_REP), "unsure")
+    consumer = walk(engine, "which_track", Person("Eve", "nl", profile=CONSUMER), "unsure", "own")
+    business = walk(engine, "which_track", Person("Eve", "nl", profile=SILENT_REP), "unsure")
     nobody = walk(engine, "which_track", Person("Eve", "nl"), "unsure", "own")
 
     assert consumer.session.answers["recommended"] == "talk"
@@ -101,7 +101,7 @@ def test_which_track_recommends_from_the_profile_when_the_goal_is_unknown(engine
 def test_who_posts_nothing_is_not_asked_how_they_post_nor_told_about_offers(
     engine: Engine, lang: str
 ) -> None:
-    turn = walk(engine, "which_track", Person("Eve", lang, SILENT_REP), "talk")
+    turn = walk(engine, "which_track", Person("Eve", lang, profile=SILENT_REP), "talk")
 
     assert turn.session.node == "go"  # straight past the question how they post
     assert turn.session.answers["habit"] == "little"

@@ -250,6 +250,26 @@ async def test_history_keeps_what_each_step_changed_not_a_copy_of_everything(
     assert undone.session.answers == {"product": "koffie", "deals": 10}
 
 
+async def test_details_of_the_last_summary_come_on_a_press_and_stay_in_mydata(
+    coach: Coach,
+) -> None:
+    await coach.open(EVE, "kinds")
+    for typed in ["koffie", "10", "3"]:
+        await coach.reply(EVE, Incoming.text(typed))
+    ended = turn_of(await coach.reply(EVE, Incoming.text("Rechts")))
+    [button] = ended.buttons
+    press = Incoming.choice(button.value, ended.session.step, ended.session.id)
+
+    shown = turn_of(await coach.reply(EVE, press))
+
+    assert "Uitleg: koffie loont." in shown.messages[0].text
+    assert shown.messages[0].text.startswith("Rechts klaar: koffie, 10 deals")
+    exported = json.dumps((await coach.export(EVE)).export)
+    assert "Uitleg: koffie loont." in exported
+    await coach.open(EVE, "kinds")  # a new conversation: the old button still shows its text
+    assert "Uitleg: koffie loont." in turn_of(await coach.reply(EVE, press)).messages[0].text
+
+
 async def test_continue_after_finishing_shows_how_it_ended_in_case_it_never_arrived(
     coach: Coach, database_url: str
 ) -> None:

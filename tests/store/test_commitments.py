@@ -220,3 +220,25 @@ async def test_a_commitment_is_closed_once_and_then_stays_as_it_was(
     assert rows(database_url, "SELECT status, outcome, checked_at FROM commitments") == [
         ("done", "yes", checked_at)
     ]
+
+
+async def test_a_retaken_track_knows_the_last_run_and_charts_both(coach: Coach) -> None:
+    first = (await finish_relationships(coach)).messages[-1].image
+    await coach.open(EVE, "relationships")
+    for incoming in [*RELATIONSHIPS[:3], Incoming.choice("1"), *RELATIONSHIPS[4:]]:
+        reply = await coach.reply(EVE, incoming)
+    second = turn_of(reply)
+
+    chart = second.messages[-1].image
+    assert first is not None
+    assert chart is not None
+    assert first.before == ()
+    assert chart.before == tuple(level for _, level in first.ladders)
+    assert chart.ladders != first.ladders  # the ladder answered differently moved
+    assert "vorige keer" in chart.caption
+    assert chart.png().startswith(b"\x89PNG")
+    assert chart.filename != first.filename
+    previous = second.session.answers["previous"]
+    assert previous["commitment"] == "Elke week één klant <b>bedanken</b>"
+    assert previous["outcome"] == ""
+    assert "previous" not in previous

@@ -225,7 +225,7 @@ async def test_mydata_then_forget_leaves_no_row_of_the_user(
         "SELECT DISTINCT s.user_id FROM answers a JOIN sessions s ON a.session_id = s.id",
     )
     assert logged == [(bas_id,)]
-    assert track_rows(database_url, "SELECT count(*) FROM answers") == [(9,)]  # all of them Bas's
+    assert track_rows(database_url, "SELECT count(*) FROM answers") == [(10,)]  # all of them Bas's
 
 
 def test_long_texts_are_split_at_paragraph_boundaries() -> None:

@@ -182,3 +182,20 @@ async def test_a_number_question_by_text_in_a_track(
         "SELECT key, value FROM answers WHERE key IN ('messages', 'profit', 'rating') ORDER BY id"
     )
     assert rows(database_url, query) == [("messages", 2400), ("profit", 180000), ("rating", 75)]
+
+
+async def test_a_summary_with_details_shows_them_on_a_press_only(api: FakeBotAPI, bot: App) -> None:
+    eva = FakeUser(api, 531, "Eva")
+    await choose_language(api, eva, "Nederlands")
+
+    await step(api, eva, "Alle soorten", "> koffie", "> 10", "3", "Rechts")
+    summary = eva.messages[-1]
+    assert summary.text is not None
+    assert summary.text.startswith("Rechts klaar: koffie, 10 deals")
+    assert "Uitleg" not in summary.text  # the phone gets the short part first
+    assert summary.button_labels() == ["Details"]
+    await step(api, eva, "Details")
+
+    assert eva.messages[-1].text is not None
+    assert "Uitleg: koffie loont." in eva.messages[-1].text
+    assert summary.buttons == []  # pressed once: the button is gone from the summary

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import signal
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from telegram.request import BaseRequest
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.ordering import PerUserOrder
 from bot.channels.telegram.webhook import WebhookServer
+from bot.dialogue import dates
 from bot.engine.coach import Coach
 from bot.languages import LANGUAGES
 from bot.ops import heartbeat
@@ -137,6 +139,7 @@ async def start(application: TelegramApp, webhook: Webhook | None = None) -> Non
     several instances or a rolling restart keep receiving them). Polling deletes it at start.
     """
     await application.initialize()
+    threading.Thread(target=dates.warm_up, name="coachbot-dates", daemon=True).start()
     await _set_commands(application)  # post_init hooks only run under run_polling/run_webhook
     await application.start()
     if webhook is None:

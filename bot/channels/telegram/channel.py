@@ -171,7 +171,7 @@ class TelegramChannel:
                     delivery = delivery.without_notice()
             else:
                 await delivery.answer(None)
-                if turn.outcome in {"accepted", "completed"}:
+                if turn.outcome in {"accepted", "completed", "details"}:
                     await mark_chosen(delivery.query, label_of(delivery.query), delivery.reply.lang)
             await delivery.send(outgoing(delivery.reply))
 

@@ -52,7 +52,9 @@ def outgoing(reply: Reply) -> list[Outgoing]:
     for message in turn.messages if turn else ():
         session = turn.session if turn else None
         markup = None
-        if message.buttons and session and session.id is not None and session.status == "active":
+        # Buttons belong to the session's current question, or to its summary's "Details".
+        current = session is not None and (session.status == "active" or message.details)
+        if message.buttons and session and session.id is not None and current:
             markup = answer_keyboard(session.id, session.step, message.buttons)
         out.append(Outgoing(message.text, markup, message.image))
     if reply.ask_language:

@@ -1,0 +1,101 @@
+"""The "all vague" persona: every typed answer is a non-answer, and none is ever quoted back.
+
+Every track is walked in both languages along every combination of buttons (up to a bound),
+answering each text question with the same non-answer; a question that refuses it (too short)
+gets a longer non-answer. Whatever the salesperson reads afterwards must not contain it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bot.dialogue.model import TextNode
+from bot.engine.engine import Engine, Person
+from bot.engine.turn import Incoming, Turn
+from bot.records import Session
+from tests.content.walker import SAMPLE_INPUTS, inputs_for
+
+TRACKS = ["why", "relationships", "talk", "authentic"]
+NON_ANSWERS = ["weet niet", "?", "idk", "niks"]
+LONGER = "ik weet het echt niet"  # when a question refuses the short one
+MAX_STATES = 3_000
+STATES_PER_NODE = 4
+
+
+def quotes(text: str, answer: str) -> bool:
+    """Whether a message shows ``answer`` (or an empty quote, what trimming a "?" leaves)."""
+    plain = text.casefold()
+    if "“”" in plain or '""' in plain:
+        return True
+    if any(c.isalpha() for c in answer):
+        return re.search(rf"(?<!\w){re.escape(answer)}(?!\w)", plain) is not None
+    return any(f"{a}{answer}{b}" in plain for a, b in ("“”", '""', "‘’", "«»"))
+
+
+def _walk(engine: Engine, dialogue_id: str, lang: str, answer: str) -> tuple[list[str], int]:
+    """(every message shown that quotes a non-answer, number of walks that reached an end)."""
+    person = Person("Sam", lang)
+    dialogue = engine.catalog.get(dialogue_id)
+    inputs = SAMPLE_INPUTS if dialogue.model.inputs else None
+    first = engine.start(1, dialogue_id, person, inputs)
+    found: list[str] = []
+    ended = 0
+    stack: list[Session] = [first.session]
+    seen: set[tuple[str, str]] = set()
+    expanded: dict[str, int] = {}
+    while stack and len(seen) < MAX_STATES:
+        session = stack.pop()
+        key = (session.node, json.dumps(session.answers, sort_keys=True))
+        if key in seen or expanded.get(session.node, 0) >= STATES_PER_NODE:
+            continue
+        seen.add(key)
+        expanded[session.node] = expanded.get(session.node, 0) + 1
+        node = dialogue.model.nodes[session.node]
+        if isinstance(node, TextNode):
+            tries = [Incoming.text(answer)]
+        else:
+            tries = inputs_for(dialogue, session.node, lang)
+        for incoming in tries:
+            turn = _answer(engine, session, incoming, person)
+            found += [
+                f"{session.node} -> {m.text}"
+                for m in turn.messages
+                if quotes(m.text, answer) or quotes(m.text, LONGER)
+            ]
+            if turn.finished:
+                ended += 1
+            else:
+                stack.append(turn.session)
+    return found, ended
+
+
+def _answer(engine: Engine, session: Session, incoming: Incoming, person: Person) -> Turn:
+    turn = engine.reply(session, incoming, person)
+    if turn.outcome not in {"accepted", "completed"}:
+        turn = engine.reply(session, Incoming.text(LONGER), person)
+    assert turn.outcome in {"accepted", "completed"}, (session.node, turn.notice)
+    return turn
+
+
+@pytest.mark.parametrize("answer", NON_ANSWERS)
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("dialogue_id", TRACKS)
+def test_a_non_answer_is_never_quoted_back(
+    engine: Engine, dialogue_id: str, lang: str, answer: str
+) -> None:
+    quoted, ended = _walk(engine, dialogue_id, lang, answer)
+
+    assert ended, "no walk of the all-vague persona reached an end"
+    assert quoted == []
+
+
+def test_the_check_finds_a_quote() -> None:
+    assert quotes("Jouw waarom: “weet niet”", "weet niet")
+    assert quotes("Jouw waarom: “”", "?")
+    assert quotes("Je zei “?”.", "?")
+    assert quotes("IDK: daar begin je mee", "idk")
+    assert not quotes("Wat wil je bereiken?", "?")
+    assert not quotes("Weet je het niet? Geen punt.", "weet niet")
