@@ -330,8 +330,8 @@ MUTATIONS = [
     Mutation(
         "profile not a reserved name",
         "bot/dialogue/model.py",
-        '{"name", "lang", "answers", "profile",',
-        '{"name", "lang", "answers",',
+        '        "profile",\n        "loop",',
+        '        "loop",',
         CONTENT,
     ),
     Mutation(
