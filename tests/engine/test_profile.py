@@ -15,9 +15,13 @@ SILENT_REP = Profile("b2b", "Hydraulische slangen", "field", "over_10", ("none",
 
 def walk(engine: Engine, dialogue_id: str, person: Person, *answers: str) -> Turn:
     """Start ``dialogue_id`` and answer in turn (a choice's value, else typed text)."""
-    turn = engine.start(1, dialogue_id, person)
+    return go_on(engine, engine.start(1, dialogue_id, person), person, *answers)
+
+
+def go_on(engine: Engine, turn: Turn, person: Person, *answers: str) -> Turn:
+    """Answer the questions from ``turn`` on."""
     for value in answers:
-        dialogue = engine.catalog.get(dialogue_id)
+        dialogue = engine.catalog.get(turn.session.dialogue_id)
         node = dialogue.model.nodes[turn.session.node]
         is_choice = any(str(o.value) == value for o in getattr(node, "options", []))
         incoming = Incoming.choice(value) if is_choice else Incoming.text(value)
@@ -116,3 +120,22 @@ def test_i_dont_know_is_a_button_of_the_goal_question(engine: Engine, lang: str)
 
     labels = [b.label for b in turn.buttons]
     assert ("Weet ik niet" if lang == "nl" else "I don't know") in labels
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_vague_product_is_asked_once_more_then_kept_out(engine: Engine, lang: str) -> None:
+    person = Person("Eve", lang)
+    asked_again = walk(engine, "profile", person, "b2b", "weet niet")
+    turn = go_on(engine, asked_again, person, "geen idee", "field", "under_2", "phone")
+
+    assert asked_again.session.node == "product_again"
+    assert saved_profiles(turn)[0].product == ""
+    assert "geen idee" not in turn.messages[-1].text
+
+
+def test_a_long_product_is_quoted_as_a_phrase(engine: Engine) -> None:
+    long = "Hydraulische slangen en koppelingen, vooral voor machinebouwers in het oosten"
+    turn = walk(engine, "profile", Person("Eve", "nl"), "b2b", long, "field", "under_2", "phone")
+
+    assert saved_profiles(turn)[0].product == long  # stored whole
+    assert "aan bedrijven: Hydraulische slangen en koppelingen\n" in turn.messages[-1].text
