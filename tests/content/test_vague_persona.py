@@ -19,7 +19,7 @@ from bot.engine.turn import Incoming, Turn
 from bot.records import Session
 from tests.content.walker import SAMPLE_INPUTS, inputs_for
 
-TRACKS = ["why", "relationships", "talk", "authentic", "buy_cycle"]
+TRACKS = ["why", "relationships", "talk", "authentic", "buy_cycle", "checkin"]
 NON_ANSWERS = ["weet niet", "?", "idk", "niks"]
 LONGER = "ik weet het echt niet"  # when a question refuses the short one
 MAX_STATES = 3_000
