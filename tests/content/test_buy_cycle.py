@@ -92,7 +92,7 @@ def test_a_vague_value_gets_examples_and_the_tips_leave_it_out(engine: Engine) -
 
     assert again.session.node == "value_again"
     assert "webshop" in shown(again)
-    assert "vraag deze klant eerst wat er speelt" in shown(share)
+    assert "vraag deze klant eerst wat er op dit moment speelt" in shown(share)
     assert "Weet je nog niet wat dat bij jou is?" in shown(referral)
     for turn in (share, referral):
         assert "weet ik veel" not in shown(turn)
