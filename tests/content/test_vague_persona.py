@@ -1,8 +1,9 @@
 """The "all vague" persona: every typed answer is a non-answer, and none is ever quoted back.
 
-Every track is walked in both languages along every combination of buttons (up to a bound),
-answering each text question with the same non-answer; a question that refuses it (too short)
-gets a longer non-answer. Whatever the salesperson reads afterwards must not contain it.
+Every track, and the check-in (started with the walker's sample commitment), is walked in both
+languages along every combination of buttons (up to a bound), answering each text question with
+the same non-answer; a question that refuses it (too short) gets a longer non-answer. Whatever the
+salesperson reads afterwards, a summary's details included, must not contain it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bot.engine.turn import Incoming, Turn
 from bot.records import Session
 from tests.content.walker import SAMPLE_INPUTS, inputs_for
 
-TRACKS = ["why", "relationships", "talk", "authentic"]
+TRACKS = ["why", "relationships", "talk", "authentic", "buy_cycle", "checkin"]
 NON_ANSWERS = ["weet niet", "?", "idk", "niks"]
 LONGER = "ik weet het echt niet"  # when a question refuses the short one
 MAX_STATES = 3_000
@@ -61,9 +62,10 @@ def _walk(engine: Engine, dialogue_id: str, lang: str, answer: str) -> tuple[lis
         for incoming in tries:
             turn = _answer(engine, session, incoming, person)
             found += [
-                f"{session.node} -> {m.text}"
+                f"{session.node} -> {shown}"
                 for m in turn.messages
-                if quotes(m.text, answer) or quotes(m.text, LONGER)
+                for shown in (m.text, m.details or "")  # behind "Details" too (and in /mydata)
+                if quotes(shown, answer) or quotes(shown, LONGER)
             ]
             if turn.finished:
                 ended += 1

@@ -51,19 +51,37 @@ def graph_edges(dialogue: CompiledDialogue) -> set[tuple[str, str]]:
 
 def numbers_in_conditions(dialogue: CompiledDialogue) -> set[float]:
     """Numeric constants used by ``if`` rules and computed values, to probe both sides."""
+    found: set[float] = set()
+    for source in _expressions(dialogue):
+        for const in Environment().parse("{{ " + source + " }}").find_all(nodes.Const):
+            if isinstance(const.value, int | float) and not isinstance(const.value, bool):
+                found |= {const.value - 1, const.value, const.value + 1}
+    return found
+
+
+def words_in_conditions(dialogue: CompiledDialogue) -> list[str]:
+    """Texts that conditions look for inside an answer (``"tijd" in blocker|lower``)."""
+    found: list[str] = []
+    for source in _expressions(dialogue):
+        for compare in Environment().parse("{{ " + source + " }}").find_all(nodes.Compare):
+            looked_for = compare.expr.value if isinstance(compare.expr, nodes.Const) else None
+            searched = any(op.op == "in" for op in compare.ops)
+            if searched and isinstance(looked_for, str) and looked_for not in found:
+                found.append(looked_for)
+    return found
+
+
+def _expressions(dialogue: CompiledDialogue) -> list[str]:
+    """Every ``if`` rule and computed value of the dialogue."""
     sources = [
         branch.condition
         for node in dialogue.model.nodes.values()
         for branch in getattr(node, "branches", list)()
         if branch.condition
     ]
-    sources += [expr for node in dialogue.model.nodes.values() for expr in node.compute.values()]
-    found: set[float] = set()
-    for source in sources:
-        for const in Environment().parse("{{ " + source + " }}").find_all(nodes.Const):
-            if isinstance(const.value, int | float) and not isinstance(const.value, bool):
-                found |= {const.value - 1, const.value, const.value + 1}
-    return found
+    return sources + [
+        expr for node in dialogue.model.nodes.values() for expr in node.compute.values()
+    ]
 
 
 def inputs_for(dialogue: CompiledDialogue, node_id: str, lang: str) -> list[Incoming]:
@@ -80,7 +98,11 @@ def inputs_for(dialogue: CompiledDialogue, node_id: str, lang: str) -> list[Inco
     assert isinstance(node, TextNode)
     text = (SAMPLE_TEXT * (node.min_length // len(SAMPLE_TEXT) + 1))[: max(node.max_length, 1)]
     fits = node.min_length <= len(VAGUE_TEXT) <= node.max_length
-    return [Incoming.text(text.strip() or "ok")] + ([Incoming.text(VAGUE_TEXT)] if fits else [])
+    tries = [Incoming.text(text.strip() or "ok")] + ([Incoming.text(VAGUE_TEXT)] if fits else [])
+    words = " ".join(words_in_conditions(dialogue))
+    if words and node.min_length <= len(words) <= node.max_length:
+        tries.append(Incoming.text(words))  # takes the branches that look for a word
+    return tries
 
 
 def _numbers(dialogue: CompiledDialogue, node: NumberNode) -> set[float]:
