@@ -83,7 +83,7 @@ async def test_the_menu_offers_a_check_in_which_comes_first_once_due(
     due = await menu_of(coach)
 
     [check_in] = [item for item in later if item.commitment_id is not None]
-    assert check_in.title == "Check-in: Elke week één klant <b>bedanken</b>"
+    assert check_in.title == "Relaties, geen transacties: Elke week één klant <b>bedanken</b>"
     assert not check_in.due
     assert later[-1] == check_in  # not due yet: after the tracks
     assert due[0].commitment_id == check_in.commitment_id
