@@ -9,6 +9,7 @@ from bot.records import CommitmentOutcome, NewCommitment, SavedAnswer, Session
 
 IncomingKind = Literal["text", "choice", "unsupported"]
 DONE = "*done"  # the value of a multi question's "Done" button (no option value looks like it)
+MARK = "✓ "  # before the label of a picked option
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Button:
     @property
     def shown(self) -> str:
         """The label with a mark when the option is picked."""
-        return f"✓ {self.label}" if self.chosen else self.label
+        return f"{MARK}{self.label}" if self.chosen else self.label
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,169 @@
+"""A multi-select question on Telegram: toggles edit the question in place, then Done moves on."""
+
+from __future__ import annotations
+
+import json
+
+from bot.channels.telegram.app import TelegramApp as App
+from tests.db import rows
+from tests.telegram.fake_api import FakeBotAPI, Sent
+from tests.telegram.fake_user import FakeUser
+from tests.telegram.test_salesperson import choose_language, step
+
+OPTIONS = ["LinkedIn", "Instagram", "WhatsApp", "E-mail", "Beurzen en events", "Telefoon", "Geen"]
+
+
+async def at_channels(api: FakeBotAPI, user: FakeUser) -> Sent:
+    """The user at the channels question; returns that message."""
+    await choose_language(api, user, "Nederlands")
+    await step(api, user, "Kanalen", "> hydraulische slangen")
+    question = user.messages[-1]
+    assert question.text is not None
+    assert question.text.startswith("Welke kanalen gebruik je?")
+    return question
+
+
+def picked(database_url: str) -> list[str]:
+    """The selection in progress, as stored with the session."""
+    [(answers,)] = rows(database_url, "SELECT answers FROM sessions WHERE status = 'active'")
+    found = json.loads(answers) if isinstance(answers, str) else answers
+    return list(found.get("_picked", []))
+
+
+async def test_a_toggle_marks_the_option_on_the_same_message_and_is_stored(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 4101)
+    question = await at_channels(api, eva)
+    assert question.button_labels() == [*OPTIONS, "Klaar"]
+    assert question.text is not None
+    assert question.text.endswith("<i>Tik op alles wat past en daarna op Klaar.</i>")
+    sent = len(eva.messages)
+
+    await step(api, eva, "LinkedIn", "Telefoon")
+
+    assert len(eva.messages) == sent  # edited in place, nothing new in the chat
+    assert question.button_labels() == ["✓ LinkedIn", *OPTIONS[1:5], "✓ Telefoon", "Geen", "Klaar"]
+    assert question.text.startswith("Welke kanalen gebruik je?")
+    assert picked(database_url) == ["linkedin", "phone"]
+    assert rows(database_url, "SELECT count(*) FROM answers") == [(1,)]  # only the product
+
+
+async def test_a_second_press_unmarks_the_option(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 4102)
+    question = await at_channels(api, eva)
+
+    await step(api, eva, "Instagram", "E-mail", "✓ Instagram")
+
+    assert question.button_labels() == [*OPTIONS[:3], "✓ E-mail", *OPTIONS[4:], "Klaar"]
+    assert picked(database_url) == ["email"]
+
+
+async def test_the_exclusive_option_unmarks_every_other(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 4103)
+    question = await at_channels(api, eva)
+
+    await step(api, eva, "WhatsApp", "E-mail", "Geen")
+
+    assert question.button_labels() == [*OPTIONS[:6], "✓ Geen", "Klaar"]
+    assert picked(database_url) == ["none"]
+
+
+async def test_done_saves_the_list_marks_the_question_and_moves_on(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 4104)
+    question = await at_channels(api, eva)
+
+    await step(api, eva, "Telefoon", "LinkedIn", "Klaar")
+
+    assert question.buttons == []
+    assert question.text is not None
+    assert question.text.endswith("Jouw keuze:</i> <b>LinkedIn, Telefoon</b>")
+    assert eva.texts()[-2:] == ["LinkedIn dus. Mooi.", eva.messages[-1].text]
+    assert (eva.messages[-1].text or "").startswith("Wat wil je oefenen? Kies er 2 of 3.")
+    logged = rows(database_url, "SELECT value FROM answers WHERE key = 'channels'")
+    assert [json.loads(v) if isinstance(v, str) else v for (v,) in logged] == [
+        ["linkedin", "phone"]
+    ]
+
+
+async def test_done_with_too_few_says_why_on_the_same_message(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 4105)
+    question = await at_channels(api, eva)
+    sent = len(eva.messages)
+
+    await step(api, eva, "Klaar")
+
+    why = "Je hebt nog niets gekozen. Tik op wat past en daarna op Klaar."
+    assert api.answered[-1][1] == why
+    assert len(eva.messages) == sent
+    assert question.text is not None
+    assert question.text.startswith(f"{why}\n\nWelke kanalen gebruik je?")
+    assert question.button_labels() == [*OPTIONS, "Klaar"]
+    assert rows(database_url, "SELECT count(*) FROM answers WHERE key = 'channels'") == [(0,)]
+
+
+async def test_a_toggle_from_the_question_as_shown_before_is_stale(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 4106)
+    question = await at_channels(api, eva)
+    instagram_before = question.buttons[1][0][1]  # its data before the first toggle
+    await step(api, eva, "LinkedIn")
+
+    await eva.click_data(question, instagram_before)
+    await api.settle()
+
+    assert api.answered[-1][1] == "Die knop hoort bij een eerdere vraag. We zijn hier gebleven:"
+    assert picked(database_url) == ["linkedin"]
+    assert eva.messages[-1].button_labels()[:2] == ["✓ LinkedIn", "Instagram"]
+
+
+async def test_a_typed_list_of_names_is_the_whole_answer(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 4107)
+    await at_channels(api, eva)
+    await step(api, eva, "Instagram")
+
+    await step(api, eva, "> e-mail, Beurzen en events")
+
+    assert (eva.messages[-1].text or "").startswith("Wat wil je oefenen?")
+    logged = rows(database_url, "SELECT value FROM answers WHERE key = 'channels'")
+    assert [json.loads(v) if isinstance(v, str) else v for (v,) in logged] == [["email", "events"]]
+
+
+async def test_typed_words_that_name_no_option_say_how_to_answer(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 4108)
+    await at_channels(api, eva)
+
+    await step(api, eva, "> vooral bellen")
+
+    assert (eva.messages[-1].text or "").startswith(
+        "“vooral bellen” herken ik niet als keuze. Tik op de knoppen en daarna op Klaar, of typ"
+    )
+    assert eva.messages[-1].button_labels() == [*OPTIONS, "Klaar"]
+
+
+async def test_a_question_that_cannot_be_edited_is_sent_again(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 4109)
+    await at_channels(api, eva)
+    sent = len(eva.messages)
+    api.fail_next("editMessageText", 400, "Bad Request: message can't be edited")
+
+    await step(api, eva, "LinkedIn")
+
+    assert len(eva.messages) == sent + 1
+    assert eva.messages[-1].button_labels()[0] == "✓ LinkedIn"
+    assert picked(database_url) == ["linkedin"]
