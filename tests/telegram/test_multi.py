@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 
 from bot.channels.telegram.app import TelegramApp as App
+from bot.channels.telegram.app import start, stop
+from bot.engine.coach import Coach
+from bot.engine.engine import Engine
+from bot.store import Store
 from tests.db import rows
+from tests.telegram.conftest import application_for
 from tests.telegram.fake_api import FakeBotAPI, Sent
 from tests.telegram.fake_user import FakeUser
 from tests.telegram.test_salesperson import choose_language, step
@@ -167,3 +172,46 @@ async def test_a_question_that_cannot_be_edited_is_sent_again(
     assert len(eva.messages) == sent + 1
     assert eva.messages[-1].button_labels()[0] == "✓ LinkedIn"
     assert picked(database_url) == ["linkedin"]
+
+
+async def test_a_restart_keeps_the_selection_in_progress(
+    api: FakeBotAPI, coach: Coach, store: Store
+) -> None:
+    eva = FakeUser(api, 4110)
+    first = application_for(api, coach)
+    await start(first)
+    try:
+        await at_channels(api, eva)
+        await step(api, eva, "WhatsApp", "E-mail")
+    finally:
+        await stop(first)
+
+    second = application_for(api, Coach(Engine(coach.catalog), store))  # a fresh process
+    await start(second)
+    try:
+        await step(api, eva, "> /continue")
+        await step(api, eva, "Klaar")
+    finally:
+        await stop(second)
+
+    assert eva.texts()[-1].startswith("Wat wil je oefenen?")
+    resumed = next(m for m in eva.messages if (m.text or "").startswith("Welkom terug!"))
+    assert resumed.text is not None
+    assert resumed.text.endswith("Jouw keuze:</i> <b>WhatsApp, E-mail</b>")
+
+
+async def test_a_toggle_whose_edit_was_lost_is_shown_again_with_the_next_message(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 4111)
+    await at_channels(api, eva)
+    for _ in range(3):  # the first try and both retries
+        api.fail_next("editMessageText", 502, "Bad Gateway")
+
+    await step(api, eva, "Instagram")
+    assert picked(database_url) == ["instagram"]  # stored before the reply was tried
+
+    await step(api, eva, "> Telefoon")  # never taken as the answer: she did not see the mark
+    assert eva.texts()[-1].startswith("Mijn vorige bericht is misschien niet aangekomen.")
+    assert eva.messages[-1].button_labels()[:2] == ["LinkedIn", "✓ Instagram"]
+    assert rows(database_url, "SELECT count(*) FROM answers WHERE key = 'channels'") == [(0,)]
