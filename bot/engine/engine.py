@@ -10,7 +10,16 @@ from bot.dialogue.catalog import Catalog
 from bot.dialogue.compiled import CompiledDialogue
 from bot.dialogue.model import SUMMARY, EndNode, MultiNode, Question, SayNode
 from bot.engine.inputs import Accepted, read_answer
-from bot.engine.multi import PICKED, Toggled, Value, picked_of, without_picked
+from bot.engine.multi import (
+    PICKED,
+    Toggled,
+    Value,
+    earlier_this_visit,
+    picked_of,
+    restoring,
+    with_picked,
+    without_picked,
+)
 from bot.engine.phrases import phrase
 from bot.engine.presenter import DETAILS, Person, context, present
 from bot.engine.turn import Effect, Incoming, Message, Outcome, StartDialogue, Turn
@@ -81,6 +90,8 @@ class Engine:
         dialogue = self._dialogue_of(session)
         node = dialogue.model.nodes[session.node]
         moved_on = incoming.step is not None and incoming.step != session.step
+        if moved_on and isinstance(node, MultiNode):
+            moved_on = not earlier_this_visit(session.answers, incoming, session.step)
         other_session = incoming.session_id is not None and incoming.session_id != session.id
         if moved_on or other_session:
             stale = phrase(person.lang, "stale" if incoming.kind == "choice" else "stale_text")
@@ -144,9 +155,7 @@ class Engine:
         The step moves on, so the buttons of the question as shown before are stale.
         """
         moved = _copy(session)
-        moved.answers = without_picked(moved.answers)
-        if picked:
-            moved.answers[PICKED] = picked
+        moved.answers = with_picked(session.answers, picked, session.step)
         moved.step += 1
         return Turn((present(dialogue, moved, person),), moved, "toggled")
 
@@ -164,7 +173,7 @@ class Engine:
         before = session.answers
         if isinstance(node, MultiNode):  # /back to this question shows the selection again
             moved.answers = without_picked(moved.answers)
-            before = {**before, PICKED: value}
+            before = {**before, PICKED: restoring(value)}
         moved.answers[node.save] = value
         step.saved.append(SavedAnswer(moved.node, node.save, value))
         self._compute(dialogue, step, person)
@@ -172,7 +181,10 @@ class Engine:
         moved.step += 1
         self._advance(dialogue, step, target, person)
         moved.history.append(Frame.between(answered, before, moved.answers))
-        return step.turn("completed" if moved.status == "completed" else "accepted")
+        turn = step.turn("completed" if moved.status == "completed" else "accepted")
+        if isinstance(node, MultiNode):
+            return replace(turn, answered=_labels(node, value, person.lang))
+        return turn
 
     def _advance(
         self, dialogue: CompiledDialogue, step: _Step, target: str, person: Person
@@ -225,6 +237,11 @@ class Engine:
             if target:
                 effects.append(StartDialogue(str(target)))
         return effects
+
+
+def _labels(node: MultiNode, values: list[Value], lang: str) -> str:
+    """The chosen options of a multi question, by their labels."""
+    return ", ".join(o.label.get(lang) for o in node.options if o.value in values)
 
 
 def _copy(session: Session) -> Session:

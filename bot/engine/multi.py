@@ -2,7 +2,10 @@
 
 The options picked so far live in the session's answers under ``PICKED`` (a name no dialogue
 can save under), so they are stored with the session and survive a restart; templates and
-conditions never see them.
+conditions never see them. With them is kept the step at which this visit of the question began
+(``since``): every toggle moves the step on, and a button says what it does ("tick on" or "tick
+off", not "flip"), so a quick second tap on the question as shown a moment ago still does what
+its button showed. Buttons from before the visit are stale like any other.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from bot.dialogue.model import MultiNode, Option
 from bot.engine.turn import DONE, Incoming
 
 PICKED = "_picked"
+ON, OFF = "+", "~"  # before an option's value on its button: tick it on, tick it off
 DONE_WORDS = frozenset({"klaar", "done"})
 _SEPARATORS = re.compile(r"[,;\n]")
 Value = str | int
@@ -46,7 +50,29 @@ class Refused:
 def picked_of(answers: Mapping[str, Any]) -> list[Value]:
     """The options picked so far at the current multi question."""
     found = answers.get(PICKED)
-    return list(found) if isinstance(found, list) else []
+    return list(found.get("picked", [])) if isinstance(found, dict) else []
+
+
+def with_picked(answers: Mapping[str, Any], picked: list[Value], step: int) -> dict[str, Any]:
+    """The answers with a new selection; ``step`` is the session's step before this toggle."""
+    found = answers.get(PICKED)
+    since = found.get("since") if isinstance(found, dict) else None
+    return {**answers, PICKED: {"since": since if since is not None else step, "picked": picked}}
+
+
+def restoring(picked: list[Value]) -> dict[str, Any]:
+    """The stored form of a finished answer, to show it again when ``/back`` returns to it."""
+    return {"picked": picked}
+
+
+def earlier_this_visit(answers: Mapping[str, Any], incoming: Incoming, step: int) -> bool:
+    """True for a press that says what it does on the question as shown earlier in this visit."""
+    found = answers.get(PICKED)
+    since = found.get("since") if isinstance(found, dict) else None
+    says = incoming.value == DONE or incoming.value[:1] in {ON, OFF}
+    if incoming.kind != "choice" or not says or since is None or incoming.step is None:
+        return False
+    return isinstance(since, int) and since <= incoming.step < step
 
 
 def without_picked(answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -61,19 +87,25 @@ def read_multi(
     if incoming.kind == "choice":
         if incoming.value == DONE:
             return _finish(node, picked, lang)
-        option = next((o for o in node.options if str(o.value) == incoming.value), None)
+        wanted = incoming.value[:1] if incoming.value[:1] in {ON, OFF} else None
+        value = incoming.value[1:] if wanted else incoming.value
+        option = next((o for o in node.options if str(o.value) == value), None)
         if option is None:
             return Refused("unknown_option", {})
-        return _toggle(node, picked, option)
+        return _toggle(node, picked, option, wanted)
     text = incoming.value.strip()
     if text.casefold() in DONE_WORDS:
         return _finish(node, picked, lang)
     return _typed(node, text, lang)
 
 
-def _toggle(node: MultiNode, picked: list[Value], option: Option) -> Toggled | Refused:
+def _toggle(
+    node: MultiNode, picked: list[Value], option: Option, wanted: str | None
+) -> Toggled | Refused:
     chosen = {str(v) for v in picked}
     value = str(option.value)
+    if (wanted == ON and value in chosen) or (wanted == OFF and value not in chosen):
+        return Toggled(_in_order(node, chosen))  # already as the button said
     if value in chosen:
         chosen.discard(value)
     elif node.is_exclusive(value):

@@ -20,7 +20,7 @@ from bot.dialogue.model import (
     MultiNode,
     ScaleNode,
 )
-from bot.engine.multi import PICKED, picked_of, without_picked
+from bot.engine.multi import OFF, ON, PICKED, picked_of, without_picked
 from bot.engine.phrases import phrase
 from bot.engine.turn import DONE, Button, Chart, Message
 from bot.errors import RenderError
@@ -80,8 +80,9 @@ def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Mes
     if isinstance(node, MultiNode):
         picked = {str(v) for v in picked_of(session.answers)}
         options = tuple(
-            Button(o.label.get(person.lang), str(o.value), str(o.value) in picked)
+            Button(o.label.get(person.lang), f"{OFF if on else ON}{o.value}", on)
             for o in node.options
+            for on in [str(o.value) in picked]
         )
         done = Button(phrase(person.lang, "multi_done"), DONE)
         return Message(text, (*options, done), image, multi=True)

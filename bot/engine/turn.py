@@ -118,6 +118,7 @@ class Turn:
     visited: tuple[str, ...] = field(default=())  # nodes entered during this turn, in order
     effects: tuple[Effect, ...] = field(default=())
     notice: str | None = None  # plain text to show first: why an answer was not taken, ...
+    answered: str | None = None  # a multi question's answer in words, to mark the question with
 
     @property
     def finished(self) -> bool:

@@ -17,6 +17,7 @@ from bot.dialogue.graph import successors
 from bot.dialogue.model import ChoiceNode, DateNode, MultiNode, NumberNode, ScaleNode, TextNode
 from bot.engine.engine import Engine, Person
 from bot.engine.inputs import format_number
+from bot.engine.multi import picked_of
 from bot.engine.turn import DONE, Incoming, Turn
 from bot.records import Session
 
@@ -142,7 +143,7 @@ def explore(
         seen.add(key)
         expanded[session.node] += 1
         found.states += 1
-        picked = tuple(str(v) for v in session.answers.get("_picked", ()))
+        picked = tuple(str(v) for v in picked_of(session.answers))
         for incoming in inputs_for(dialogue, session.node, lang, picked):
             _try(engine, session, incoming, person, found, stack)
     return found

@@ -30,6 +30,11 @@ def press(engine: Engine, session: Session, *values: str, person: Person = EVE) 
     return turn
 
 
+def ticked(turn: Turn) -> list[str]:
+    """The values of the options shown ticked."""
+    return [b.value[1:] for b in turn.messages[-1].buttons if b.chosen]
+
+
 def marked(turn: Turn) -> list[str]:
     """The labels of the last message's buttons as shown, marks included."""
     return [button.shown for button in turn.messages[-1].buttons]
@@ -83,8 +88,8 @@ def test_an_exclusive_option_deselects_the_others_and_is_deselected_by_them(
     alone = press(engine, session, "linkedin", "email", "none")
     again = press(engine, alone.session, "phone")
 
-    assert [b.value for b in alone.messages[-1].buttons if b.chosen] == ["none"]
-    assert [b.value for b in again.messages[-1].buttons if b.chosen] == ["phone"]
+    assert ticked(alone) == ["none"]
+    assert ticked(again) == ["phone"]
 
 
 def test_done_saves_the_chosen_values_in_option_order_and_branches_on_membership(
@@ -125,7 +130,7 @@ def test_done_with_too_few_asks_again_and_keeps_the_selection(
     assert turn.outcome == "rejected"
     assert turn.notice == notice
     assert turn.session is session
-    assert [b.value for b in turn.messages[-1].buttons if b.chosen] == list(pressed)
+    assert ticked(turn) == list(pressed)
 
 
 def test_a_press_beyond_the_maximum_is_refused_and_changes_nothing(engine: Engine) -> None:
@@ -195,15 +200,69 @@ def test_other_typed_text_is_refused_saying_how_to_answer(
     assert turn.session is session
 
 
-def test_a_press_on_the_question_as_shown_before_a_toggle_is_stale(engine: Engine) -> None:
-    session = at_channels(engine)
-    toggled = press(engine, session, "linkedin").session
+def test_buttons_say_tick_on_or_tick_off_and_done(engine: Engine) -> None:
+    turn = press(engine, at_channels(engine), "+linkedin")
 
-    turn = engine.reply(toggled, Incoming.choice("email", session.step), EVE)
+    values = [b.value for b in turn.messages[-1].buttons]
+    assert values[:3] == ["~linkedin", "+instagram", "+whatsapp"]
+    assert values[-2:] == ["+none", DONE]
+
+
+def test_a_quick_second_tap_on_the_question_as_shown_a_moment_ago_does_what_it_showed(
+    engine: Engine,
+) -> None:
+    shown = at_channels(engine)  # both taps come from this keyboard, before it was edited
+    first = engine.reply(shown, Incoming.choice("+linkedin", shown.step), EVE).session
+
+    second = engine.reply(first, Incoming.choice("+email", shown.step), EVE)
+    again = engine.reply(second.session, Incoming.choice("+linkedin", shown.step), EVE)
+    done = engine.reply(again.session, Incoming.choice(DONE, shown.step), EVE)
+
+    assert second.outcome == "toggled"
+    assert ticked(second) == ["linkedin", "email"]
+    assert ticked(again) == ["linkedin", "email"]  # "tick on" twice leaves it ticked
+    assert done.session.answers["channels"] == ["linkedin", "email"]
+
+
+def test_a_press_that_only_flips_from_an_earlier_rendering_is_stale(engine: Engine) -> None:
+    session = at_channels(engine)
+    toggled = press(engine, session, "+linkedin").session
+
+    turn = engine.reply(toggled, Incoming.choice("linkedin", session.step), EVE)
 
     assert turn.outcome == "stale"
     assert turn.session is toggled
-    assert [b.value for b in turn.messages[-1].buttons if b.chosen] == ["linkedin"]
+
+
+def test_a_press_from_an_earlier_visit_of_the_question_is_stale(engine: Engine) -> None:
+    first_visit = press(engine, at_channels(engine), "+linkedin")
+    old_step = first_visit.session.step
+    back = engine.back(first_visit.session, EVE)  # to the product question
+    second_visit = answer(engine, back.session, "koffie")
+    toggled = press(engine, second_visit.session, "+phone").session
+
+    turn = engine.reply(toggled, Incoming.choice("+email", old_step), EVE)
+    done = engine.reply(toggled, Incoming.choice(DONE, old_step), EVE)
+
+    assert (turn.outcome, done.outcome) == ("stale", "stale")
+    assert ticked(turn) == ["phone"]
+
+
+def test_a_press_on_another_question_is_stale(engine: Engine) -> None:
+    product = engine.start(1, "channels", EVE).session
+    session = answer(engine, product, "koffie").session
+
+    turn = engine.reply(session, Incoming.choice("+email", product.step), EVE)
+
+    assert turn.outcome == "stale"
+
+
+def test_done_says_the_answer_in_words_for_the_channel_to_mark_the_question(
+    engine: Engine,
+) -> None:
+    done = press(engine, at_channels(engine), "+phone", "+email", DONE)
+
+    assert done.answered == "E-mail, Telefoon"
 
 
 def test_the_selection_is_plain_json_and_survives_a_round_trip(engine: Engine) -> None:
@@ -214,7 +273,7 @@ def test_the_selection_is_plain_json_and_survives_a_round_trip(engine: Engine) -
     shown = engine.show(reloaded, EVE)
     done = engine.reply(reloaded, Incoming.choice(DONE, reloaded.step), EVE)
 
-    assert [b.value for b in shown.messages[-1].buttons if b.chosen] == ["linkedin", "events"]
+    assert ticked(shown) == ["linkedin", "events"]
     assert done.session.answers["channels"] == ["linkedin", "events"]
 
 
@@ -236,7 +295,7 @@ def test_back_after_done_returns_to_the_question_with_the_earlier_selection(
 
     assert back.session.node == "channels"
     assert "channels" not in back.session.answers
-    assert [b.value for b in back.messages[-1].buttons if b.chosen] == ["instagram", "phone"]
+    assert ticked(back) == ["instagram", "phone"]
     again = engine.reply(back.session, Incoming.choice(DONE, back.session.step), EVE)
     assert again.session.answers["channels"] == ["instagram", "phone"]
 
@@ -245,7 +304,7 @@ def test_back_after_a_typed_list_also_shows_that_selection(engine: Engine) -> No
     typed = engine.reply(at_channels(engine), Incoming.text("WhatsApp"), EVE)
     back = engine.back(typed.session, EVE)
 
-    assert [b.value for b in back.messages[-1].buttons if b.chosen] == ["whatsapp"]
+    assert ticked(back) == ["whatsapp"]
 
 
 def test_back_while_toggling_goes_to_the_question_before_and_drops_the_selection(
@@ -267,4 +326,4 @@ def test_a_frame_restoring_the_selection_is_plain_json(engine: Engine) -> None:
     frame = done.history[-1]
 
     assert Frame.from_json(json.loads(json.dumps(frame.to_json()))) == frame
-    assert frame.restore == {"_picked": ["events"]}
+    assert frame.restore == {"_picked": {"picked": ["events"]}}

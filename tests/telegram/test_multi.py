@@ -32,7 +32,7 @@ def picked(database_url: str) -> list[str]:
     """The selection in progress, as stored with the session."""
     [(answers,)] = rows(database_url, "SELECT answers FROM sessions WHERE status = 'active'")
     found = json.loads(answers) if isinstance(answers, str) else answers
-    return list(found.get("_picked", []))
+    return list(found.get("_picked", {}).get("picked", []))
 
 
 async def test_a_toggle_marks_the_option_on_the_same_message_and_is_stored(
@@ -115,20 +115,43 @@ async def test_done_with_too_few_says_why_on_the_same_message(
     assert rows(database_url, "SELECT count(*) FROM answers WHERE key = 'channels'") == [(0,)]
 
 
-async def test_a_toggle_from_the_question_as_shown_before_is_stale(
+async def test_quick_taps_before_the_keyboard_caught_up_do_what_their_buttons_showed(
     api: FakeBotAPI, bot: App, database_url: str
 ) -> None:
     eva = FakeUser(api, 4106)
     question = await at_channels(api, eva)
-    instagram_before = question.buttons[1][0][1]  # its data before the first toggle
-    await step(api, eva, "LinkedIn")
+    linkedin, email = question.buttons[0][0][1], question.buttons[3][0][1]
 
-    await eva.click_data(question, instagram_before)
+    # Three taps on the keyboard as it was shown, before any edit arrived.
+    await eva.click_data(question, linkedin)
+    await eva.click_data(question, email)
+    await eva.click_data(question, linkedin)  # "tick on" again: it stays ticked
+    await api.settle()
+
+    assert picked(database_url) == ["linkedin", "email"]
+    assert question.button_labels()[:4] == ["✓ LinkedIn", "Instagram", "WhatsApp", "✓ E-mail"]
+    assert not any(text for _, text in api.answered[-3:])  # no "stale" toast
+
+
+async def test_a_toggle_from_an_earlier_visit_of_the_question_is_stale(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    eva = FakeUser(api, 4112)
+    old = await at_channels(api, eva)
+    await step(api, eva, "LinkedIn")
+    instagram = old.buttons[1][0][1]
+    await step(api, eva, "> /back", "> koffie")  # the product again, then the channels anew
+    await step(api, eva, "Telefoon")
+    sent = len(eva.messages)
+
+    await eva.click_data(old, instagram)
     await api.settle()
 
     assert api.answered[-1][1] == "Die knop hoort bij een eerdere vraag. We zijn hier gebleven:"
-    assert picked(database_url) == ["linkedin"]
-    assert eva.messages[-1].button_labels()[:2] == ["✓ LinkedIn", "Instagram"]
+    assert picked(database_url) == ["phone"]
+    assert len(eva.messages) == sent + 1  # the question as it stands, sent once more
+    assert eva.messages[-1].button_labels()[:2] == ["LinkedIn", "Instagram"]
+    assert "✓ Telefoon" in eva.messages[-1].button_labels()
 
 
 async def test_a_typed_list_of_names_is_the_whole_answer(

@@ -35,7 +35,6 @@ from bot.channels.telegram.replies import (
     kind_of,
     label_of,
     mark_chosen,
-    picked_labels,
     plain,
     show_in_place,
 )
@@ -48,7 +47,7 @@ from bot.channels.telegram.sender import (
 from bot.channels.text import clean_text
 from bot.engine.coach import Coach, Reply, Visitor
 from bot.engine.phrases import phrase
-from bot.engine.turn import DONE, Incoming, Turn
+from bot.engine.turn import Incoming, Turn
 from bot.errors import CoachbotError, StoreUnavailable
 from bot.languages import NAMES
 
@@ -178,7 +177,7 @@ class TelegramChannel:
                 await delivery.answer(None)
                 if turn.outcome in {"accepted", "completed", "details"}:
                     query = delivery.query
-                    label = picked_labels(query) if payload.value == DONE else label_of(query)
+                    label = turn.answered if turn.answered is not None else label_of(query)
                     await mark_chosen(query, label, delivery.reply.lang)
             await delivery.send(outgoing(delivery.reply))
 

@@ -15,7 +15,6 @@ from bot.channels.telegram.limits import split_text
 from bot.channels.telegram.sender import Outgoing, outgoing, send_all
 from bot.engine.coach import Reply
 from bot.engine.phrases import phrase
-from bot.engine.turn import MARK
 from bot.languages import language_or
 from bot.records import User
 
@@ -116,18 +115,6 @@ def label_of(query: CallbackQuery) -> str | None:
             if button.callback_data == query.data:
                 return button.text
     return None
-
-
-def picked_labels(query: CallbackQuery) -> str | None:
-    """The options marked as picked on the message whose "Done" was pressed."""
-    markup = query.message.reply_markup if isinstance(query.message, TgMessage) else None
-    labels = [
-        button.text.removeprefix(MARK)
-        for row in (markup.inline_keyboard if markup else ())
-        for button in row
-        if button.text.startswith(MARK)
-    ]
-    return ", ".join(labels) or None
 
 
 async def show_in_place(delivery: Delivery) -> bool:
