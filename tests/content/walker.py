@@ -14,16 +14,18 @@ from jinja2 import Environment, nodes
 from bot.dialogue.compiled import CompiledDialogue
 from bot.dialogue.dates import quick_picks
 from bot.dialogue.graph import successors
-from bot.dialogue.model import ChoiceNode, DateNode, NumberNode, ScaleNode, TextNode
+from bot.dialogue.model import ChoiceNode, DateNode, MultiNode, NumberNode, ScaleNode, TextNode
 from bot.engine.engine import Engine, Person
 from bot.engine.inputs import format_number
-from bot.engine.turn import Incoming, Turn
+from bot.engine.multi import picked_of
+from bot.engine.turn import DONE, Incoming, Turn
 from bot.records import Session
 
 SAMPLE_TEXT = "Mijn <b>klant</b> & ik </code> "
 VAGUE_TEXT = "ik weet het echt niet"  # takes the branches a dialogue has for vague answers
 MAX_STATES = 20_000
 STATES_PER_NODE = 6
+MAX_SUBSETS = 128  # a multi question with more combinations gets singles, pairs and all
 # What a check-in dialogue is started with in these walks.
 SAMPLE_INPUTS = {
     "commitment": "Elke dag één klant <b>bellen</b>",
@@ -84,9 +86,14 @@ def _expressions(dialogue: CompiledDialogue) -> list[str]:
     ]
 
 
-def inputs_for(dialogue: CompiledDialogue, node_id: str, lang: str) -> list[Incoming]:
-    """Valid inputs worth trying at a question: every option, every scale point, edge numbers."""
+def inputs_for(
+    dialogue: CompiledDialogue, node_id: str, lang: str, picked: tuple[str, ...] = ()
+) -> list[Incoming]:
+    """Valid inputs worth trying at a question: every option, every scale point, edge numbers;
+    at a multi question typed lists of valid selections, every allowed toggle, and Done."""
     node = dialogue.model.nodes[node_id]
+    if isinstance(node, MultiNode):
+        return _multi_inputs(node, lang, picked)
     if isinstance(node, ChoiceNode):
         return [Incoming.choice(str(option.value)) for option in node.options]
     if isinstance(node, ScaleNode):
@@ -103,6 +110,27 @@ def inputs_for(dialogue: CompiledDialogue, node_id: str, lang: str) -> list[Inco
     if words and node.min_length <= len(words) <= node.max_length:
         tries.append(Incoming.text(words))  # takes the branches that look for a word
     return tries
+
+
+def _multi_inputs(node: MultiNode, lang: str, picked: tuple[str, ...]) -> list[Incoming]:
+    labels = {str(o.value): o.label.get(lang) for o in node.options}
+    exclusive = [v for v in labels if node.is_exclusive(v)]
+    plain = [v for v in labels if v not in exclusive]
+    top = min(node.max if node.max is not None else len(plain), len(plain))
+    sizes = list(range(max(node.min, 1), top + 1))
+    if 2 ** len(plain) > MAX_SUBSETS:
+        sizes = [k for k in sizes if k <= 2 or k == top]
+    subsets = [list(c) for k in sizes for c in itertools.combinations(plain, k)]
+    subsets += [[v] for v in exclusive if node.min <= 1]
+    typed = [Incoming.text(", ".join(labels[v] for v in subset)) for subset in subsets]
+    chosen_plain = [v for v in picked if v not in exclusive]
+    toggles = [
+        Incoming.choice(v)
+        for v in labels
+        if v in picked or v in exclusive or node.max is None or len(chosen_plain) < node.max
+    ]
+    done = [Incoming.choice(DONE)] if len(picked) >= max(node.min, 1) else []
+    return typed + toggles + done
 
 
 def _numbers(dialogue: CompiledDialogue, node: NumberNode) -> set[float]:
@@ -137,7 +165,8 @@ def explore(
         seen.add(key)
         expanded[session.node] += 1
         found.states += 1
-        for incoming in inputs_for(dialogue, session.node, lang):
+        picked = tuple(str(v) for v in picked_of(session.answers))
+        for incoming in inputs_for(dialogue, session.node, lang, picked):
             _try(engine, session, incoming, person, found, stack)
     return found
 
@@ -150,14 +179,17 @@ def _try(
     found: Exploration,
     stack: list[tuple[Session, bool]],
 ) -> None:
+    node = engine.catalog.get(session.dialogue_id, session.version).model.nodes[session.node]
     turn = engine.reply(session, incoming, person)
+    if turn.outcome == "toggled":  # the same question with another selection: a state of its own
+        stack.append((turn.session, False))
+        return
     if turn.outcome not in {"accepted", "completed"}:
         found.refused.append((session.node, incoming, turn.notice or ""))
         return
     tips = [m.text for m in turn.messages[: -1 if turn.finished else None]]
-    found.quoted |= incoming.kind == "text" and any(
-        html.escape(incoming.value.strip()) in t for t in tips
-    )
+    typed_words = incoming.kind == "text" and not isinstance(node, MultiNode)  # not labels
+    found.quoted |= typed_words and any(html.escape(incoming.value.strip()) in t for t in tips)
     path = set(itertools.pairwise((session.node, *turn.visited)))
     news = bool(path - found.edges)
     found.edges |= path
