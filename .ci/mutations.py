@@ -397,6 +397,28 @@ MUTATIONS = [
         "",
         ("tests/channels/test_terminal_chat.py",),
     ),
+    # -- the multi-select question --------------------------------------------------------
+    Mutation(
+        "a multi toggle leaves older buttons live",
+        "bot/engine/engine.py",
+        "        moved.step += 1\n        return Turn((present(dialogue, moved, person),)",
+        "        return Turn((present(dialogue, moved, person),)",
+        ENGINE,
+    ),
+    Mutation(
+        "a multi selection in progress survives /back",
+        "bot/engine/engine.py",
+        "frame.undo(without_picked(moved.answers))",
+        "frame.undo(moved.answers)",
+        ENGINE,
+    ),
+    Mutation(
+        "a multi toggle sends a new message",
+        "bot/channels/telegram/replies.py",
+        "    if not isinstance(message, TgMessage) or len(shown) != 1:",
+        "    if True:",
+        TELEGRAM,
+    ),
 ]
 
 

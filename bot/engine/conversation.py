@@ -223,6 +223,7 @@ class Conversation:
             messages=ended + following.messages,
             saved=turn.saved + following.saved,
             notice=turn.notice,
+            answered=turn.answered,
         )
 
     def _start_over(self, session: Session) -> Turn:

@@ -37,11 +37,12 @@ def saved_profiles(turn: Turn) -> list[Profile]:
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_finishing_the_profile_dialogue_stores_every_field(engine: Engine, lang: str) -> None:
     person = Person("Eve", lang)
-    turn = walk(engine, "profile", person, "b2b", "Boekhoudsoftware", "field", "2_to_5", "email")
+    answers = ("b2b", "Boekhoudsoftware", "field", "2_to_5", "LinkedIn, WhatsApp")
+    turn = walk(engine, "profile", person, *answers)
 
     assert turn.finished
     assert saved_profiles(turn) == [
-        Profile("b2b", "Boekhoudsoftware", "field", "2_to_5", ("email",))
+        Profile("b2b", "Boekhoudsoftware", "field", "2_to_5", ("linkedin", "whatsapp"))
     ]
     assert "Boekhoudsoftware" in turn.messages[-1].text  # the summary says what it keeps
 
@@ -101,17 +102,28 @@ def test_which_track_recommends_from_the_profile_when_the_goal_is_unknown(engine
     assert nobody.session.answers["recommended"] == "relationships"
 
 
+OFFLINE = Profile("b2b", "Drukwerk", "inside", "5_to_10", ("email", "phone"))
+POSTER = Profile("b2b", "Drukwerk", "inside", "5_to_10", ("email", "linkedin"))
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("profile", [SILENT_REP, OFFLINE])
 def test_who_posts_nothing_is_not_asked_how_they_post_nor_told_about_offers(
-    engine: Engine, lang: str
+    engine: Engine, lang: str, profile: Profile
 ) -> None:
-    turn = walk(engine, "which_track", Person("Eve", lang, profile=SILENT_REP), "talk")
+    turn = walk(engine, "which_track", Person("Eve", lang, profile=profile), "talk")
 
     assert turn.session.node == "go"  # straight past the question how they post
     assert turn.session.answers["habit"] == "little"
     shown = " ".join(m.text for m in turn.messages).lower()
     for offer in ("aanbieding", "promo", "offer", "discount", "korting"):
         assert offer not in shown
+
+
+def test_who_posts_on_linkedin_is_asked_how(engine: Engine) -> None:
+    turn = walk(engine, "which_track", Person("Eve", "nl", profile=POSTER), "talk")
+
+    assert turn.session.node == "habit"
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -126,7 +138,7 @@ def test_i_dont_know_is_a_button_of_the_goal_question(engine: Engine, lang: str)
 def test_a_vague_product_is_asked_once_more_then_kept_out(engine: Engine, lang: str) -> None:
     person = Person("Eve", lang)
     asked_again = walk(engine, "profile", person, "b2b", "weet niet")
-    turn = go_on(engine, asked_again, person, "geen idee", "field", "under_2", "phone")
+    turn = go_on(engine, asked_again, person, "geen idee", "field", "under_2", "Instagram")
 
     assert asked_again.session.node == "product_again"
     assert saved_profiles(turn)[0].product == ""
@@ -135,7 +147,7 @@ def test_a_vague_product_is_asked_once_more_then_kept_out(engine: Engine, lang: 
 
 def test_a_long_product_is_quoted_as_a_phrase(engine: Engine) -> None:
     long = "Hydraulische slangen en koppelingen, vooral voor machinebouwers in het oosten"
-    turn = walk(engine, "profile", Person("Eve", "nl"), "b2b", long, "field", "under_2", "phone")
+    turn = walk(engine, "profile", Person("Eve", "nl"), "b2b", long, "field", "under_2", "Telefoon")
 
     assert saved_profiles(turn)[0].product == long  # stored whole
     assert "aan bedrijven: Hydraulische slangen en koppelingen\n" in turn.messages[-1].text

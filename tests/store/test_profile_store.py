@@ -10,7 +10,7 @@ from bot.store.sql import SqlTransaction
 from tests.db import rows
 
 EVE = Visitor("telegram:77", "Eve")
-CONSUMER = ["consumer", "Keukens op maat", "inside", "under_2", "instagram"]
+CONSUMER = ["consumer", "Keukens op maat", "inside", "under_2", "Instagram, WhatsApp"]
 
 
 def turn_of(reply: Reply) -> Turn:
@@ -60,7 +60,7 @@ async def test_finishing_stores_the_profile_with_the_closing_step(
     assert turn_of(done).finished
     assert done.menu is not None  # the menu follows, to begin a track
     assert stored(database_url) == [
-        ("consumer", "Keukens op maat", "inside", "under_2", '["instagram"]')
+        ("consumer", "Keukens op maat", "inside", "under_2", '["instagram", "whatsapp"]')
     ]
     assert rows(database_url, "SELECT status FROM sessions") == [("completed",)]
 
@@ -79,7 +79,7 @@ async def test_profile_again_overwrites_the_stored_one(coach: Coach, database_ur
 
     asked = await coach.profile(EVE)
     assert turn_of(asked).session.node == "market"
-    await answer(coach, asked, "b2b", "Hydraulische slangen", "field", "over_10", "none")
+    await answer(coach, asked, "b2b", "Hydraulische slangen", "field", "over_10", "Geen van deze")
 
     assert stored(database_url) == [("b2b", "Hydraulische slangen", "field", "over_10", '["none"]')]
 
@@ -107,7 +107,7 @@ async def test_mydata_holds_the_profile_and_forget_erases_it(
     assert data is not None
     assert data["work_profile"]["market"] == "consumer"
     assert data["work_profile"]["product"] == "Keukens op maat"
-    assert data["work_profile"]["channels"] == ["instagram"]
+    assert data["work_profile"]["channels"] == ["instagram", "whatsapp"]
     await coach.forget(EVE)
     assert stored(database_url) == []
 
@@ -122,8 +122,8 @@ async def test_the_profile_and_the_step_that_finishes_it_are_one_transaction(
 
     monkeypatch.setattr(SqlTransaction, "_save_profile", broken)
     with pytest.raises(RuntimeError):
-        await answer(coach, at_channel, "instagram")
+        await answer(coach, at_channel, "Instagram")
 
     assert stored(database_url) == []
-    assert rows(database_url, "SELECT node, status FROM sessions") == [("channel", "active")]
-    assert rows(database_url, "SELECT count(*) FROM answers WHERE key = 'channel'") == [(0,)]
+    assert rows(database_url, "SELECT node, status FROM sessions") == [("channels", "active")]
+    assert rows(database_url, "SELECT count(*) FROM answers WHERE key = 'channels'") == [(0,)]

@@ -15,6 +15,8 @@ CONSUMER = [
     "Vanaf kantoor: telefoon en online",
     "Korter dan 2 jaar",
     "Instagram",
+    "E-mail",
+    "Klaar",
 ]
 
 
@@ -38,12 +40,12 @@ async def test_the_first_language_choice_is_followed_by_the_profile(
     texts = eva.texts()
     summary = next(t for t in texts if t.startswith("Dank je, dat helpt!"))
     assert "je verkoopt aan consumenten: Keukens op maat" in summary
-    assert "klanten bereik je vooral via Instagram" in summary
+    assert "klanten bereik je via Instagram en e-mail" in summary
     assert "Klaar!" not in summary  # not a track: no "finished" line
     assert texts[-1] == "Kies een gesprek:"  # the menu follows
     assert "Jouw profiel" not in eva.messages[-1].button_labels()  # not a track in the menu
     assert profiles(database_url) == [
-        ("consumer", "Keukens op maat", "inside", "under_2", '["instagram"]')
+        ("consumer", "Keukens op maat", "inside", "under_2", '["instagram", "email"]')
     ]
 
 
@@ -64,6 +66,7 @@ async def test_profile_asks_again_and_replaces_the_stored_one(
         "Bij de klant: ik ben veel onderweg",
         "Meer dan 10 jaar",
         "Geen van deze",
+        "Klaar",
     )
     assert profiles(database_url) == [
         ("b2b", "Hydraulische slangen", "field", "over_10", '["none"]')
