@@ -9,7 +9,7 @@ from bot.channels.telegram.app import start, stop
 from bot.engine.coach import Coach
 from bot.engine.engine import Engine
 from bot.store import Store
-from tests.db import rows
+from tests.db import rows, track_rows
 from tests.telegram.conftest import application_for
 from tests.telegram.fake_api import FakeBotAPI, Sent
 from tests.telegram.fake_user import FakeUser
@@ -51,7 +51,7 @@ async def test_a_toggle_marks_the_option_on_the_same_message_and_is_stored(
     assert question.button_labels() == ["✓ LinkedIn", *OPTIONS[1:5], "✓ Telefoon", "Geen", "Klaar"]
     assert question.text.startswith("Welke kanalen gebruik je?")
     assert picked(database_url) == ["linkedin", "phone"]
-    assert rows(database_url, "SELECT count(*) FROM answers") == [(1,)]  # only the product
+    assert track_rows(database_url, "SELECT count(*) FROM answers") == [(1,)]  # only the product
 
 
 async def test_a_second_press_unmarks_the_option(
