@@ -22,6 +22,7 @@ RESERVED_NAMES = frozenset(
         "lipsum",
         "cycler",
         "vague",
+        "vague_plan",
         "today",
     }
 )
