@@ -125,3 +125,33 @@ class CommitmentOutcome:
 
 
 CommitmentWrite = NewCommitment | CommitmentOutcome
+
+PROFILE_TEXTS = ("market", "product", "role", "experience")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a user told the profile dialogue about their work ("" or [] when not answered)."""
+
+    market: str = ""  # "b2b" or "consumer"
+    product: str = ""  # in their own words
+    role: str = ""  # "field" or "inside"
+    experience: str = ""  # a range, e.g. "2_to_5"
+    channels: tuple[str, ...] = ()  # e.g. ("linkedin", "email"); ("none",) when they use none
+    updated_at: datetime | None = None
+
+    def names(self) -> dict[str, Any]:
+        """The profile as templates and conditions read it: every field always there."""
+        # A list, so a condition may compare it with a list literal.
+        texts = {key: getattr(self, key) for key in PROFILE_TEXTS}
+        return {**texts, "channels": list(self.channels)}
+
+
+@dataclass(frozen=True)
+class SaveProfile:
+    """Store (or replace) the user's profile; written at the end of the profile dialogue."""
+
+    profile: Profile
+
+
+StoreWrite = NewCommitment | CommitmentOutcome | SaveProfile

@@ -15,12 +15,13 @@ from typing import TextIO
 from bot.channels.text import clean_text
 from bot.engine.coach import Coach, MenuItem, Reply, Visitor
 from bot.engine.phrases import phrase
-from bot.engine.turn import Button, Incoming, Message
+from bot.engine.turn import DONE, Button, Incoming, Message
 from bot.errors import CoachbotError, StoreUnavailable
 
 ReadLine = Callable[[], Awaitable[str | None]]
 log = logging.getLogger(__name__)
 _NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²" or "①" are text, not choices
+_PARTS = re.compile(r"[,;]")
 
 
 class StdinLines:
@@ -64,6 +65,7 @@ class TerminalChat:
     styled: bool = False
     lang: str = "nl"
     buttons: tuple[Button, ...] = ()
+    multi: bool = False  # the question on screen takes several options, typed as one line
     menu_items: list[MenuItem] = field(default_factory=list)
     # The question on screen: answers are bound to it, so a second window cannot misplace one.
     shown: tuple[int | None, int | None] = (None, None)
@@ -71,7 +73,9 @@ class TerminalChat:
     async def run(self, dialogue_id: str | None = None, language: str | None = None) -> int:
         """Chat until ``/quit`` or the end of input; return the exit code."""
         if language is not None:
-            await self._ask(self.coach.set_language(self.visitor, language), quiet=True)
+            # A command-line option, not a question answered: no profile questions follow.
+            chosen = self.coach.set_language(self.visitor, language, ask_profile=False)
+            await self._ask(chosen, quiet=True)
         if dialogue_id is not None and dialogue_id not in self.coach.catalog.latest:
             self.lang = (await self.coach.whois(self.visitor)).lang
             self._say(phrase(self.lang, "unknown_dialogue"))
@@ -110,6 +114,7 @@ class TerminalChat:
             "/back": lambda: self.coach.back(self.visitor),
             "/restart": lambda: self.coach.restart(self.visitor),
             "/continue": lambda: self.coach.resume(self.visitor),
+            "/profile": lambda: self.coach.profile(self.visitor),
         }
         if command in {"/quit", "/exit", "/stop"}:
             return False
@@ -124,12 +129,26 @@ class TerminalChat:
     def _incoming(self, line: str) -> Incoming:
         """A number or a button's label picks that button; anything else is typed text."""
         step, session_id = self.shown
+        if self.multi:
+            return Incoming.text(self._named(line), step, session_id)
         if _NUMBER.fullmatch(line) and 1 <= int(line) <= len(self.buttons):
             return Incoming.choice(self.buttons[int(line) - 1].value, step, session_id)
         for button in self.buttons:
             if button.label.casefold() == line.casefold():
                 return Incoming.choice(button.value, step, session_id)
         return Incoming.text(line, step, session_id)
+
+    def _named(self, line: str) -> str:
+        """The options of a multi question as typed ("1, 3" or names), numbers made names;
+        the engine reads the list (or "klaar"/"done") and says what it cannot."""
+        parts = [part.strip() for part in _PARTS.split(line)]
+        named = [
+            self.buttons[int(part) - 1].label
+            if _NUMBER.fullmatch(part) and 1 <= int(part) <= len(self.buttons)
+            else part
+            for part in parts
+        ]
+        return ", ".join(named)
 
     def _pick(self, line: str) -> Awaitable[Reply]:
         if _NUMBER.fullmatch(line) and 1 <= int(line) <= len(self.menu_items):
@@ -157,12 +176,14 @@ class TerminalChat:
         if reply.notice:
             self._say(reply.notice)
         self.menu_items, self.buttons, self.shown = [], (), (None, None)
+        self.multi = False
         turn = reply.turn
         if turn is not None:
             for message in turn.messages:
                 self._show_message(message)
             if not turn.finished or turn.buttons:  # a finished one may offer "Details"
-                self.buttons = turn.buttons
+                self.multi = turn.messages[-1].multi
+                self.buttons = _options(turn.messages[-1])
                 self.shown = (turn.session.step, turn.session.id)
         if reply.menu is not None:
             self._show_menu(list(reply.menu))
@@ -182,7 +203,10 @@ class TerminalChat:
         self._say("\n".join(lines))
 
     def _show_message(self, message: Message) -> None:
-        options = "".join(f"\n  {n}) {b.label}" for n, b in enumerate(message.buttons, start=1))
+        buttons = _options(message)
+        options = "".join(f"\n  {n}) {b.shown}" for n, b in enumerate(buttons, start=1))
+        if message.multi:
+            options += f"\n{phrase(self.lang, 'multi_typed_hint')}"
         self._say(html_to_text(message.text, styled=self.styled) + options)
         if message.image is not None:
             self.images_dir.mkdir(parents=True, exist_ok=True)
@@ -203,3 +227,8 @@ def _unused(path: Path) -> Path:
         number += 1
         candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
     return candidate
+
+
+def _options(message: Message) -> tuple[Button, ...]:
+    """The buttons to number: a multi question's options without "Done" (typed instead)."""
+    return tuple(b for b in message.buttons if b.value != DONE)

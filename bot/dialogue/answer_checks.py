@@ -1,7 +1,9 @@
-"""Checks on what a salesperson typed, for conditions and texts: ``vague()`` and ``short``.
+"""Checks on what a salesperson typed, for conditions and texts: ``vague()``, ``vague_plan()``
+and ``short``.
 
 Pure functions without I/O. ``vague`` tells a non-answer ("weet niet", "idk", "?", "niks",
-one filler word, keyboard mash) from real content, in Dutch and English; ``short`` turns a
+one filler word, keyboard mash) from real content, in Dutch and English; ``vague_plan`` also
+refuses plans that commit to nothing ("gewoon doorgaan", "same as always"); ``short`` turns a
 long answer into a phrase a text can quote.
 """
 
@@ -87,6 +89,40 @@ def vague(value: Any) -> bool:
             return False
         meaning.pop(0)  # "nee, geen idee", "no, nothing"
     return False
+
+
+# Plans that change nothing, as a whole answer ("gewoon doorgaan") or inside a short one
+# ("doorgaan zoals ik bezig ben"); compared like vague phrases.
+_NO_CHANGE = """
+    doorgaan | gewoon doorgaan | zo doorgaan | doorgaan zo | blijven doorgaan | gewoon verder
+    | verder gaan | hetzelfde | meer posten | meer verkopen | harder werken | mijn best doen
+    | beter mijn best doen | beter worden | meer doen | keep going | carry on | continue | same
+    | the same | more of the same | post more | sell more | work harder | do my best | try harder
+    | do better | do more
+"""
+_NO_CHANGE_INSIDE = """
+    zoals altijd | zoals ik bezig | zoals ik nu | zoals nu | zoals gewoonlijk | als altijd
+    | hetzelfde als | niks bijzonders | niets bijzonders | niks nieuws | niets nieuws | zien wel
+    | we zien wel | same as always | same as usual | as usual | as always | keep doing what
+    | what i always do | nothing special | nothing new | see how it goes | well see
+"""
+NO_CHANGE = frozenset(p.strip() for p in _NO_CHANGE.split("|"))
+NO_CHANGE_INSIDE = tuple(p.strip() for p in _NO_CHANGE_INSIDE.split("|"))
+_SHORT_PLAN = 6  # words: a longer plan that says "zoals altijd" somewhere may still be concrete
+
+
+def vague_plan(value: Any) -> bool:
+    """Whether a commitment commits to nothing: vague, one word, or "keep going as I do"."""
+    if vague(value):
+        return True
+    if not isinstance(value, str):
+        return False
+    every = _words(value[:2000])
+    words = [w for w in every if w not in SOFTENERS]
+    if len(words) <= 1 or " ".join(words) in NO_CHANGE:
+        return True
+    said = f" {' '.join(every)} "
+    return len(words) <= _SHORT_PLAN and any(f" {p} " in said for p in NO_CHANGE_INSIDE)
 
 
 def _words(text: str) -> list[str]:

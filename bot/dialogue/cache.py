@@ -172,6 +172,9 @@ def _extras(node: Any) -> Iterator[tuple[str, str]]:
             yield "commitment.follow_up_days", node.commitment.follow_up_days
         if node.check_in is not None:
             yield "check_in.outcome", node.check_in.outcome
+        if node.profile is not None:
+            for key, text in node.profile.fields():
+                yield f"profile.{key}", text
         if node.start_dialogue is not None:
             yield "start_dialogue", node.start_dialogue
 

@@ -92,6 +92,13 @@ def parse_date(text: str, lang: str, today: date) -> date | None:
     return _recent_past(found.date(), today)
 
 
+def warm_up() -> None:
+    """Load the date parser's language data now (about half a second the first time), so the
+    first user to type a date does not wait for it, nor do the users queued behind them."""
+    for lang in _WEEKDAYS:
+        parse_date("5-12", lang, date(2000, 1, 1))
+
+
 def _recent_past(day: date, today: date) -> date:
     """A day and month just gone ("1-12" on 3 December) is that day, not next year's: the
     user is then told it has passed instead of getting a date a year away."""

@@ -78,6 +78,8 @@ def _end_effects(
         fields += [("commitment", "follow_up_days", node.commitment.follow_up_days)]
     if node.check_in is not None:
         fields += [("check_in", "outcome", node.check_in.outcome)]
+    if node.profile is not None:
+        fields += [("profile", key, text) for key, text in node.profile.fields()]
     for group, name, text in fields:
         out.extra(node_id, f"{group}.{name}", text, (*base, group, name), known, maybe)
     if node.start_dialogue is not None:

@@ -11,7 +11,20 @@ Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
 
 # Names every template can use; answers may not be saved under them.
 RESERVED_NAMES = frozenset(
-    {"name", "lang", "answers", "loop", "range", "dict", "lipsum", "cycler", "vague", "today"}
+    {
+        "name",
+        "lang",
+        "answers",
+        "profile",
+        "loop",
+        "range",
+        "dict",
+        "lipsum",
+        "cycler",
+        "vague",
+        "vague_plan",
+        "today",
+    }
 )
 # An end node's full text is saved under this name when it has details behind a button.
 SUMMARY = "summary"
@@ -169,10 +182,13 @@ class _Question(_Flowing):
         return self
 
 
+OptionValue = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,24}$")] | int
+
+
 class Option(_Frozen):
     """One button of a choice: what is stored, what is shown, optionally where it leads."""
 
-    value: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,24}$")] | int
+    value: OptionValue
     label: LocalText
     next: Identifier | None = None
 
@@ -201,6 +217,56 @@ class ChoiceNode(_Question):
     def branches(self) -> list[Branch]:
         """The node's own ``next`` rules (options with their own ``next`` are handled first)."""
         return super().branches() if self.next is not None else []
+
+
+class MultiNode(_Question):
+    """Several options toggled on and off, then "Done"; saved as the chosen values in option
+    order. An ``exclusive`` option (such as "none") deselects every other one."""
+
+    type: Literal["multi"]
+    options: list[Option] = Field(min_length=2, max_length=12)
+    min: int = Field(default=1, ge=0, le=12)
+    max: int | None = Field(default=None, ge=1, le=12)
+    exclusive: list[OptionValue] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _options_consistent(self) -> MultiNode:
+        values = [str(o.value) for o in self.options]
+        if len(set(values)) != len(values):
+            raise ValueError("two options have the same 'value'; each needs its own")
+        if any(o.next is not None for o in self.options):
+            raise ValueError(
+                "an option of a 'multi' question cannot have its own 'next'; "
+                "use rules in the question's 'next' (e.g. if: \"'email' in channels\")"
+            )
+        _check_multi_limits(self, values)
+        return self
+
+    def is_exclusive(self, value: str | int) -> bool:
+        """True if choosing ``value`` deselects every other option."""
+        return str(value) in {str(v) for v in self.exclusive}
+
+
+def _check_multi_limits(node: MultiNode, values: list[str]) -> None:
+    for option in node.options:
+        for lang in ("nl", "en"):
+            if "," in option.label.get(lang):
+                raise ValueError(
+                    f"the label of option {option.value!r} contains a comma; typed answers are "
+                    "split on commas, so leave it out"
+                )
+    unknown = [v for v in node.exclusive if str(v) not in values]
+    if unknown:
+        raise ValueError(f"'exclusive' names {unknown[0]!r}, which is not an option's value")
+    if node.max is not None and node.min > node.max:
+        raise ValueError("'min' is larger than 'max'")
+    if node.max is not None and node.max > len(values):
+        raise ValueError(f"'max' is {node.max}, but there are only {len(values)} options")
+    plain = len(values) - len(set(map(str, node.exclusive)))
+    if node.min > max(plain, 1):
+        raise ValueError(f"'min' is {node.min}, but only {plain} options can be chosen together")
+    if node.exclusive and node.min > 1:
+        raise ValueError("an 'exclusive' option is chosen on its own, so 'min' can be at most 1")
 
 
 class TextNode(_Question):
@@ -240,6 +306,23 @@ class ScaleNode(_Question):
     high: LocalText | None = None
 
 
+class ProfileFields(_Frozen):
+    """Stores the user's profile (in the profile dialogue): an expression for each field."""
+
+    market: str = Field(min_length=1)
+    product: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    experience: str = Field(min_length=1)
+    channels: str = Field(min_length=1)
+
+    def fields(self) -> list[tuple[str, str]]:
+        """(field, expression) for every field."""
+        return [(key, getattr(self, key)) for key in PROFILE_FIELDS]
+
+
+PROFILE_FIELDS = ("market", "product", "role", "experience", "channels")
+
+
 class DateNode(_Question):
     """A day from today on: a button (tomorrow, next Monday, ...) or typed ("vrijdag",
     "5-12", "Dec 5"); saved as ISO text such as ``2026-12-04``."""
@@ -250,24 +333,25 @@ class DateNode(_Question):
 
 class EndNode(_Node):
     """Ends the dialogue; its text is the summary. It may record a commitment, close one
-    (in a check-in), or start another dialogue (``start_dialogue``: an expression giving a
-    dialogue id, or an empty string for none)."""
+    (in a check-in), store the profile (in the profile dialogue), or start another dialogue
+    (``start_dialogue``: an expression giving a dialogue id, or an empty string for none)."""
 
     type: Literal["end"]
     commitment: Commitment | None = None
     check_in: CheckIn | None = None
+    profile: ProfileFields | None = None
     start_dialogue: str | None = None
 
 
 Node = Annotated[
-    SayNode | ChoiceNode | TextNode | NumberNode | ScaleNode | DateNode | EndNode,
+    SayNode | ChoiceNode | MultiNode | TextNode | NumberNode | ScaleNode | DateNode | EndNode,
     Field(discriminator="type"),
 ]
-Question = ChoiceNode | TextNode | NumberNode | ScaleNode | DateNode
-NODE_TYPES = ("say", "choice", "text", "number", "scale", "date", "end")
+Question = ChoiceNode | MultiNode | TextNode | NumberNode | ScaleNode | DateNode
+NODE_TYPES = ("say", "choice", "multi", "text", "number", "scale", "date", "end")
 
 
-DialogueKind = Literal["track", "entry", "checkin"]
+DialogueKind = Literal["track", "entry", "checkin", "profile"]
 # What a check-in dialogue is given when it starts, about the commitment it follows up.
 CHECKIN_INPUTS = ("commitment", "commitment_id", "days_ago", "track_title")
 
@@ -292,6 +376,9 @@ class Dialogue(_Frozen):
         closing = [k for k, n in self.nodes.items() if isinstance(n, EndNode) and n.check_in]
         if closing and self.kind != "checkin":
             raise ValueError(f"'check_in' on {closing[0]!r} needs 'kind: checkin' at the top")
+        storing = [k for k, n in self.nodes.items() if isinstance(n, EndNode) and n.profile]
+        if storing and self.kind != "profile":
+            raise ValueError(f"'profile' on {storing[0]!r} needs 'kind: profile' at the top")
         return self
 
     def questions(self) -> dict[str, Question]:

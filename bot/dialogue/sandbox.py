@@ -27,7 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import _PassArg, generate_lorem_ipsum
 
 from bot.dialogue import dates, limits
-from bot.dialogue.answer_checks import short, vague
+from bot.dialogue.answer_checks import short, vague, vague_plan
 
 # Methods a text may call on answers and values; anything else on a str, number, list or
 # dict is refused (format, translate, to_bytes, ... could build huge values unchecked).
@@ -248,6 +248,12 @@ def _guarded_vague(value: Any = None) -> bool:
     return vague(value)
 
 
+def _guarded_vague_plan(value: Any = None) -> bool:
+    """``vague_plan(answer)`` in texts and conditions, its work counted like a filter's."""
+    current().value(value)
+    return vague_plan(value)
+
+
 @pass_context
 def _days_until(context: Context, value: Any) -> int:
     """``days_until(when)``: days from the user's today to a saved date (0 = today)."""
@@ -287,6 +293,7 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         self.globals["range"] = _small_range
         self.globals["lipsum"] = _small_lipsum
         self.globals["vague"] = _guarded_vague
+        self.globals["vague_plan"] = _guarded_vague_plan
         self.globals["days_until"] = _days_until
 
     # -- while rendering -------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 from bot.dialogue.catalog import Catalog
 from bot.engine.conversation import Conversation
 from bot.engine.engine import Engine
-from bot.engine.menu import MenuItem
+from bot.engine.menu import MenuItem, profile_dialogue
 from bot.engine.phrases import phrase
 from bot.engine.turn import Incoming, Turn
 from bot.errors import NoSuchCommitment, UnknownDialogue
@@ -153,15 +153,38 @@ class Coach:
         return await self._write(visitor, update_id, act)
 
     async def set_language(
-        self, visitor: Visitor, language: str, *, update_id: int | None = None
+        self,
+        visitor: Visitor,
+        language: str,
+        *,
+        update_id: int | None = None,
+        ask_profile: bool = True,
     ) -> Reply:
-        """Remember the user's language, then the menu in it."""
+        """Remember the user's language, then the menu in it; the first time, the profile
+        questions first (if ``ask_profile``, a profile dialogue is served and none is stored)."""
 
         def act(c: Conversation) -> Reply:
             chosen = language_or(language, self.default_language)
+            first_time = ask_profile and c.user.language is None
             c.tx.set_language(c.user.id, chosen)
             c = Conversation(self.engine, c.tx, replace(c.user, language=chosen), chosen)
-            return self._reply(c, notice=phrase(chosen, "language_set"), menu=c.menu())
+            notice = phrase(chosen, "language_set")
+            profile = profile_dialogue(self.catalog) if first_time else None
+            # Not over a conversation already begun, nor for whoever has a profile already.
+            if profile is not None and not c.sessions() and c.stored_profile() is None:
+                return replace(self._turn(c, c.open(profile.id)), notice=notice)
+            return self._reply(c, notice=notice, menu=c.menu())
+
+        return await self._write(visitor, update_id, act)
+
+    async def profile(self, visitor: Visitor, *, update_id: int | None = None) -> Reply:
+        """The profile questions (by /profile): resumed if unfinished, else asked afresh."""
+
+        def act(c: Conversation) -> Reply:
+            profile = profile_dialogue(self.catalog)
+            if profile is None:
+                return self._reply(c, notice=phrase(c.lang, "unknown_dialogue"), menu=c.menu())
+            return self._turn(c, c.open(profile.id))
 
         return await self._write(visitor, update_id, act)
 
@@ -214,6 +237,9 @@ class Coach:
         return Reply(c.user, c.lang, **fields)
 
     def _turn(self, c: Conversation, turn: Turn) -> Reply:
+        if turn.finished and turn.session.dialogue_id == _profile_id(self.catalog):
+            # Not a track: no "finished" line; the menu follows so they can begin one.
+            return self._reply(c, turn=turn, notice=turn.notice, menu=tuple(c.menu()))
         if turn.finished:
             turn = _with_closing(turn, phrase(c.lang, "finished"))
         return self._reply(c, turn=turn, notice=turn.notice)
@@ -225,6 +251,11 @@ class Coach:
         if turn.outcome == "resumed" and turn.finished:  # a closing message shown again
             return replace(reply, menu=tuple(c.menu()))
         return reply
+
+
+def _profile_id(catalog: Catalog) -> str | None:
+    dialogue = profile_dialogue(catalog)
+    return dialogue.id if dialogue is not None else None
 
 
 def _with_closing(turn: Turn, closing: str) -> Turn:

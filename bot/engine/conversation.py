@@ -17,10 +17,10 @@ from bot.dialogue.model import PREVIOUS, SUMMARY
 from bot.engine.engine import Engine, Person
 from bot.engine.menu import MenuItem, build_menu, check_in_dialogue, check_in_inputs
 from bot.engine.phrases import phrase
-from bot.engine.presenter import DETAILS
+from bot.engine.presenter import DETAILS, NO_PROFILE
 from bot.engine.turn import Incoming, Message, StartDialogue, Turn
 from bot.errors import ContentChanged, NoSuchCommitment, UnknownDialogue
-from bot.records import CommitmentOutcome, NewCommitment, Session, User
+from bot.records import Profile, SaveProfile, Session, User
 from bot.store.base import Transaction
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,10 @@ class Conversation:
         self.engine = engine
         self.tx = tx
         self.user = user
-        self.person = Person(user.display_name, lang)
+        self._lang = lang
+        self._person: Person | None = None
+        self._stored: Profile | None = None
+        self._profile_read = False
         self._sessions: list[Session] | None = None
 
     @property
@@ -46,7 +49,22 @@ class Conversation:
     @property
     def lang(self) -> str:
         """The language the user is addressed in."""
-        return self.person.lang
+        return self._lang
+
+    @property
+    def person(self) -> Person:
+        """Who the engine talks to, with their stored profile (read once per unit, if needed)."""
+        if self._person is None:
+            stored = self.stored_profile()
+            self._person = Person(self.user.display_name, self._lang, profile=stored or NO_PROFILE)
+        return self._person
+
+    def stored_profile(self) -> Profile | None:
+        """The user's stored profile, if any (read once per unit)."""
+        if not self._profile_read:
+            self._stored = self.tx.profile(self.user.id) if self.user.id else None
+            self._profile_read = True
+        return self._stored
 
     def sessions(self) -> list[Session]:
         """The user's unfinished sessions, most recently used first (read once per unit)."""
@@ -179,9 +197,13 @@ class Conversation:
         return self._follow_on(turn)
 
     def _save(self, turn: Turn, expected_step: int | None) -> None:
-        writes = [e for e in turn.effects if isinstance(e, NewCommitment | CommitmentOutcome)]
+        writes = [e for e in turn.effects if not isinstance(e, StartDialogue)]
         self.tx.save(turn.session, turn.saved, expected_step=expected_step, writes=writes)
         self._sessions = None  # read again if this unit needs them once more
+        for write in writes:
+            if isinstance(write, SaveProfile):  # what follows in this unit sees the new one
+                self._person = replace(self.person, profile=write.profile)
+                self._stored, self._profile_read = write.profile, True
 
     def _follow_on(self, turn: Turn) -> Turn:
         """If the turn ends by starting another dialogue, start it and show both."""
@@ -201,6 +223,7 @@ class Conversation:
             messages=ended + following.messages,
             saved=turn.saved + following.saved,
             notice=turn.notice,
+            answered=turn.answered,
         )
 
     def _start_over(self, session: Session) -> Turn:

@@ -8,13 +8,32 @@ from typing import Any
 
 from bot.dialogue.catalog import Catalog
 from bot.dialogue.compiled import CompiledDialogue
-from bot.dialogue.model import SUMMARY, EndNode, Question, SayNode
+from bot.dialogue.model import SUMMARY, EndNode, MultiNode, Question, SayNode
 from bot.engine.inputs import Accepted, read_answer
+from bot.engine.multi import (
+    PICKED,
+    Toggled,
+    Value,
+    earlier_this_visit,
+    picked_of,
+    restoring,
+    with_picked,
+    without_picked,
+)
 from bot.engine.phrases import phrase
 from bot.engine.presenter import DETAILS, Person, context, present
 from bot.engine.turn import Effect, Incoming, Message, Outcome, StartDialogue, Turn
 from bot.errors import ContentChanged, MissingInputs, RenderError, SessionNotActive
-from bot.records import CommitmentOutcome, Frame, NewCommitment, SavedAnswer, Session
+from bot.records import (
+    PROFILE_TEXTS,
+    CommitmentOutcome,
+    Frame,
+    NewCommitment,
+    Profile,
+    SavedAnswer,
+    SaveProfile,
+    Session,
+)
 
 __all__ = ["Engine", "Person"]
 
@@ -80,12 +99,17 @@ class Engine:
         dialogue = self._dialogue_of(session)
         node = dialogue.model.nodes[session.node]
         moved_on = incoming.step is not None and incoming.step != session.step
+        if moved_on and isinstance(node, MultiNode):
+            moved_on = not earlier_this_visit(session.answers, incoming, session.step)
         other_session = incoming.session_id is not None and incoming.session_id != session.id
         if moved_on or other_session:
             stale = phrase(person.lang, "stale" if incoming.kind == "choice" else "stale_text")
             return self._again(dialogue, session, person, stale, "stale")
         assert not isinstance(node, SayNode | EndNode), "sessions only rest on questions"
-        result = read_answer(node, incoming, person.lang, person.today)
+        picked = picked_of(session.answers)
+        result = read_answer(node, incoming, person.lang, person.today, picked)
+        if isinstance(result, Toggled):
+            return self._toggle(dialogue, session, result.picked, person)
         if not isinstance(result, Accepted):
             notice = phrase(person.lang, result.reason, **result.values)
             return self._again(dialogue, session, person, notice, "rejected")
@@ -109,7 +133,8 @@ class Engine:
             return self._again(dialogue, session, person, notice, "rejected")
         moved = _copy(session)
         frame = moved.history.pop()
-        moved.node, moved.answers = frame.node, frame.undo(moved.answers)
+        # A selection in progress is dropped; going back to a multi question restores its own.
+        moved.node, moved.answers = frame.node, frame.undo(without_picked(moved.answers))
         moved.status, moved.step = "active", moved.step + 1
         return self._again(dialogue, moved, person, phrase(person.lang, "back"), "back")
 
@@ -131,6 +156,18 @@ class Engine:
     ) -> Turn:
         return Turn((present(dialogue, session, person),), session, outcome, notice=notice)
 
+    def _toggle(
+        self, dialogue: CompiledDialogue, session: Session, picked: list[Value], person: Person
+    ) -> Turn:
+        """A new selection at a multi question: stored with the session, not an undo step.
+
+        The step moves on, so the buttons of the question as shown before are stale.
+        """
+        moved = _copy(session)
+        moved.answers = with_picked(session.answers, picked, session.step)
+        moved.step += 1
+        return Turn((present(dialogue, moved, person),), moved, "toggled")
+
     def _accept(
         self,
         dialogue: CompiledDialogue,
@@ -142,14 +179,21 @@ class Engine:
         step = _Step(_copy(session))
         moved = step.session
         answered = moved.node
+        before = session.answers
+        if isinstance(node, MultiNode):  # /back to this question shows the selection again
+            moved.answers = without_picked(moved.answers)
+            before = {**before, PICKED: restoring(value)}
         moved.answers[node.save] = value
         step.saved.append(SavedAnswer(moved.node, node.save, value))
         self._compute(dialogue, step, person)
         target = dialogue.next_node(moved.node, context(moved, person))
         moved.step += 1
         self._advance(dialogue, step, target, person)
-        moved.history.append(Frame.between(answered, session.answers, moved.answers))
-        return step.turn("completed" if moved.status == "completed" else "accepted")
+        moved.history.append(Frame.between(answered, before, moved.answers))
+        turn = step.turn("completed" if moved.status == "completed" else "accepted")
+        if isinstance(node, MultiNode):
+            return replace(turn, answered=_labels(node, value, person.lang))
+        return turn
 
     def _advance(
         self, dialogue: CompiledDialogue, step: _Step, target: str, person: Person
@@ -197,11 +241,29 @@ class Engine:
         if node.check_in is not None:
             outcome = str(dialogue.evaluate(node_id, "check_in.outcome", names))
             effects.append(CommitmentOutcome(int(names["commitment_id"]), outcome))
+        if node.profile is not None:
+            effects.append(SaveProfile(_profile(dialogue, node_id, names)))
         if node.start_dialogue is not None:
             target = dialogue.evaluate(node_id, "start_dialogue", names)
             if target:
                 effects.append(StartDialogue(str(target)))
         return effects
+
+
+def _profile(dialogue: CompiledDialogue, node_id: str, names: dict[str, Any]) -> Profile:
+    """The profile an end node stores: texts (``None`` as ""), channels as a list of values."""
+    values = {key: dialogue.evaluate(node_id, f"profile.{key}", names) for key in PROFILE_TEXTS}
+    market, product, role, experience = ("" if v is None else str(v) for v in values.values())
+    channels = dialogue.evaluate(node_id, "profile.channels", names)
+    # A single choice gives one value; a multi-select a list of them.
+    found = channels if isinstance(channels, list | tuple) else [channels]
+    kept = tuple(str(c) for c in found if c not in (None, ""))
+    return Profile(market, product, role, experience, kept)
+
+
+def _labels(node: MultiNode, values: list[Value], lang: str) -> str:
+    """The chosen options of a multi question, by their labels."""
+    return ", ".join(o.label.get(lang) for o in node.options if o.value in values)
 
 
 def _copy(session: Session) -> Session:

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from bot.dialogue import dates
-from bot.dialogue.model import ChoiceNode, DateNode, NumberNode, Question, ScaleNode, TextNode
+from bot.dialogue.model import (
+    ChoiceNode,
+    DateNode,
+    MultiNode,
+    NumberNode,
+    Question,
+    ScaleNode,
+    TextNode,
+)
+from bot.engine.multi import Chosen, Refused, Toggled, Value, read_multi
 from bot.engine.turn import Incoming
 
 
@@ -28,13 +38,22 @@ class Accepted:
 
 
 def read_answer(
-    node: Question, incoming: Incoming, lang: str, today: date | None = None
-) -> Accepted | Rejected:
-    """Check ``incoming`` against what ``node`` asks for."""
+    node: Question,
+    incoming: Incoming,
+    lang: str,
+    today: date | None = None,
+    picked: Sequence[Value] = (),
+) -> Accepted | Rejected | Toggled:
+    """Check ``incoming`` against what ``node`` asks for (``picked``: a multi's selection)."""
     if incoming.kind == "unsupported":
         return Rejected("unsupported", {})
     if not incoming.value.strip():
         return Rejected("empty", {})
+    if isinstance(node, MultiNode):
+        found = read_multi(node, incoming, lang, list(picked))
+        if isinstance(found, Refused):
+            return Rejected(found.reason, found.values)
+        return Accepted(found.values) if isinstance(found, Chosen) else found
     if isinstance(node, ChoiceNode):
         return _choice(node, incoming, lang)
     if isinstance(node, ScaleNode):

@@ -30,6 +30,11 @@ def check_in_dialogue(catalog: Catalog) -> CompiledDialogue | None:
     return next((d for d in catalog.listed() if d.model.kind == "checkin"), None)
 
 
+def profile_dialogue(catalog: Catalog) -> CompiledDialogue | None:
+    """The dialogue that asks for the user's profile, if one is served."""
+    return next((d for d in catalog.listed() if d.model.kind == "profile"), None)
+
+
 def build_menu(
     catalog: Catalog, lang: str, sessions: list[Session], commitments: list[CommitmentRecord]
 ) -> list[MenuItem]:
@@ -44,7 +49,7 @@ def build_menu(
             entry=d.model.kind == "entry",
         )
         for d in catalog.listed()
-        if d.model.kind != "checkin"
+        if d.model.kind not in ("checkin", "profile")
     ]
     items += _check_ins(catalog, lang, commitments)
     return sorted(
@@ -57,11 +62,11 @@ def _check_ins(catalog: Catalog, lang: str, commitments: list[CommitmentRecord])
     if dialogue is None:
         return []
     now = datetime.now(UTC)
-    title, description = dialogue.model.title.get(lang), dialogue.model.description.get(lang)
+    description = dialogue.model.description.get(lang)
     return [
         MenuItem(
             dialogue.id,
-            f"{title}: {c.text}",
+            f"{track_title(catalog, c, lang)}: {c.text}",  # named after its track
             description,
             commitment_id=c.id,
             due=c.due_at <= now,
@@ -70,12 +75,17 @@ def _check_ins(catalog: Catalog, lang: str, commitments: list[CommitmentRecord])
     ]
 
 
+def track_title(catalog: Catalog, commitment: CommitmentRecord, lang: str) -> str:
+    """The title of the track a commitment was made in (its id if the track is gone)."""
+    try:
+        return catalog.get(commitment.dialogue_id).model.title.get(lang)
+    except UnknownDialogue:
+        return commitment.dialogue_id
+
+
 def check_in_inputs(catalog: Catalog, commitment: CommitmentRecord, lang: str) -> dict[str, Any]:
     """What a check-in dialogue starts with: the commitment, its age and its track."""
-    try:
-        track = catalog.get(commitment.dialogue_id).model.title.get(lang)
-    except UnknownDialogue:
-        track = commitment.dialogue_id
+    track = track_title(catalog, commitment, lang)
     return {
         "commitment": commitment.text,
         "commitment_id": commitment.id,

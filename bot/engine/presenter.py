@@ -11,11 +11,22 @@ from zoneinfo import ZoneInfo
 
 from bot.dialogue import dates
 from bot.dialogue.compiled import CompiledDialogue
-from bot.dialogue.model import PREVIOUS, ChoiceNode, DateNode, EndNode, LadderChart, ScaleNode
+from bot.dialogue.model import (
+    PREVIOUS,
+    ChoiceNode,
+    DateNode,
+    EndNode,
+    LadderChart,
+    MultiNode,
+    ScaleNode,
+)
+from bot.engine.multi import OFF, ON, PICKED, picked_of, without_picked
 from bot.engine.phrases import phrase
-from bot.engine.turn import Button, Chart, Message
+from bot.engine.turn import DONE, Button, Chart, Message
 from bot.errors import RenderError
-from bot.records import Session
+from bot.records import Profile, Session
+
+NO_PROFILE = Profile()
 
 # A line holding only "---" in an end node's text puts what follows behind a "Details" button.
 DETAILS = "details"  # the value the "Details" button sends
@@ -40,21 +51,26 @@ def _today() -> date:
 
 @dataclass(frozen=True)
 class Person:
-    """Who the engine is talking to: their name, the language to answer in, their today."""
+    """Who the engine is talking to: their name, the language to answer in, their today and
+    their profile."""
 
     name: str
     lang: str
     today: date = field(default_factory=_today)
+    profile: Profile = NO_PROFILE
 
 
 def context(session: Session, person: Person) -> dict[str, Any]:
-    """The names templates and expressions can read: every answer, plus name and lang."""
+    """The names templates and expressions can read: every answer, name, lang, today and
+    profile."""
+    answers = without_picked(session.answers) if PICKED in session.answers else session.answers
     return {
-        **session.answers,
-        "answers": session.answers,
+        **answers,
+        "answers": answers,
         "name": person.name,
         "lang": person.lang,
         "today": person.today.isoformat(),
+        "profile": person.profile.names(),
     }
 
 
@@ -67,6 +83,15 @@ def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Mes
     if isinstance(node, ChoiceNode):
         buttons = tuple(Button(o.label.get(person.lang), str(o.value)) for o in node.options)
         return Message(text, buttons, image)
+    if isinstance(node, MultiNode):
+        picked = {str(v) for v in picked_of(session.answers)}
+        options = tuple(
+            Button(o.label.get(person.lang), f"{OFF if on else ON}{o.value}", on)
+            for o in node.options
+            for on in [str(o.value) in picked]
+        )
+        done = Button(phrase(person.lang, "multi_done"), DONE)
+        return Message(text, (*options, done), image, multi=True)
     if isinstance(node, EndNode):
         short, details = fold(text)
         if details is not None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.records import CommitmentOutcome, NewCommitment, SavedAnswer, Session
+from bot.records import CommitmentOutcome, NewCommitment, SavedAnswer, SaveProfile, Session
 
 IncomingKind = Literal["text", "choice", "unsupported"]
+DONE = "*done"  # the value of a multi question's "Done" button (no option value looks like it)
+MARK = "✓ "  # before the label of a picked option
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,12 @@ class Button:
 
     label: str
     value: str
+    chosen: bool = False  # an option of a multi question that is currently picked
+
+    @property
+    def shown(self) -> str:
+        """The label with a mark when the option is picked."""
+        return f"{MARK}{self.label}" if self.chosen else self.label
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,7 @@ class Message:
     buttons: tuple[Button, ...] = ()
     image: Chart | None = None
     details: str | None = None  # an end node's full text, shown when "Details" is pressed
+    multi: bool = False  # the buttons toggle options on and off; the last one is "Done"
 
 
 @dataclass(frozen=True)
@@ -83,10 +92,18 @@ class StartDialogue:
     dialogue_id: str
 
 
-Effect = NewCommitment | CommitmentOutcome | StartDialogue
+Effect = NewCommitment | CommitmentOutcome | SaveProfile | StartDialogue
 
 Outcome = Literal[
-    "started", "resumed", "accepted", "rejected", "stale", "back", "completed", "details"
+    "started",
+    "resumed",
+    "accepted",
+    "toggled",
+    "rejected",
+    "stale",
+    "back",
+    "completed",
+    "details",
 ]
 
 
@@ -101,6 +118,7 @@ class Turn:
     visited: tuple[str, ...] = field(default=())  # nodes entered during this turn, in order
     effects: tuple[Effect, ...] = field(default=())
     notice: str | None = None  # plain text to show first: why an answer was not taken, ...
+    answered: str | None = None  # a multi question's answer in words, to mark the question with
 
     @property
     def finished(self) -> bool:

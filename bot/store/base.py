@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from bot.records import CommitmentRecord, CommitmentWrite, SavedAnswer, Session, User
+from bot.records import CommitmentRecord, Profile, SavedAnswer, Session, StoreWrite, User
 
 T = TypeVar("T")
 
@@ -49,13 +49,17 @@ class Transaction(Protocol):
         saved: Sequence[SavedAnswer],
         *,
         expected_step: int | None,
-        writes: Sequence[CommitmentWrite] = (),
+        writes: Sequence[StoreWrite] = (),
     ) -> Session:
-        """Store the session, its answers and commitment writes.
+        """Store the session, its answers and what its end asks for (commitments, profile).
 
         ``expected_step`` is the step the session had when it was read (``None`` for a new
         session); if the stored step differs, ``ConcurrentUpdate`` is raised.
         """
+        ...
+
+    def profile(self, user_id: int) -> Profile | None:
+        """The user's stored profile, if they gave one."""
         ...
 
     def last_finished(self, user_id: int) -> Session | None:

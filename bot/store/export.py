@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from bot.store.tables import answers, commitments, sessions, users
+from bot.store.tables import answers, commitments, profiles, sessions, users
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -15,8 +15,9 @@ def _time(moment: datetime | None) -> str | None:
 
 
 def export_user(db: Connection, user_id: int) -> dict[str, Any]:
-    """Profile, sessions with their answer log, and commitments of one user."""
+    """Account, work profile, sessions with their answer log, and commitments of one user."""
     user = db.execute(select(users).where(users.c.id == user_id)).one()
+    work = db.execute(select(profiles).where(profiles.c.user_id == user_id)).first()
     stored = db.execute(
         select(sessions).where(sessions.c.user_id == user_id).order_by(sessions.c.id)
     ).all()
@@ -35,6 +36,16 @@ def export_user(db: Connection, user_id: int) -> dict[str, Any]:
             "language": user.language,
             "account": user.external_id,
             "created_at": _time(user.created_at),
+        },
+        "work_profile": None
+        if work is None
+        else {
+            "market": work.market,
+            "product": work.product,
+            "role": work.role,
+            "experience": work.experience,
+            "channels": list(work.channels),
+            "updated_at": _time(work.updated_at),
         },
         "sessions": [
             {

@@ -13,11 +13,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.errors import ConcurrentUpdate
 from bot.records import (
     CommitmentRecord,
-    CommitmentWrite,
     Frame,
     NewCommitment,
+    Profile,
     SavedAnswer,
+    SaveProfile,
     Session,
+    StoreWrite,
     User,
 )
 from bot.store.export import export_user
@@ -25,6 +27,7 @@ from bot.store.tables import (
     answers,
     commitments,
     processed_updates,
+    profiles,
     sessions,
     users,
     utcnow,
@@ -68,17 +71,22 @@ _MOVE_SESSION = update(sessions).where(
 )
 _LOG_ANSWERS = answers.insert()
 _SET_USER = update(users).where(users.c.id == bindparam("user_id"))  # SET from the keys
+_PROFILE = select(profiles).where(profiles.c.user_id == bindparam("user_id"))
 
 
 @cache
-def _dialect_statements(dialect: str) -> tuple[Insert, Insert]:
-    """(create a user, claim an update): inserts that do nothing when the row exists."""
+def _dialect_statements(dialect: str) -> tuple[Insert, Insert, Insert]:
+    """(create a user, claim an update): inserts that do nothing when the row exists;
+    (store a profile): an insert that replaces the user's profile when there is one."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     new_user = insert(users).on_conflict_do_nothing(index_elements=[users.c.external_id])
     claim = insert(processed_updates).on_conflict_do_nothing(
         index_elements=[processed_updates.c.update_id]
     )
-    return new_user, claim
+    fresh = insert(profiles)
+    replaced = {c.name: fresh.excluded[c.name] for c in profiles.c if c.name != "user_id"}
+    profile = fresh.on_conflict_do_update(index_elements=[profiles.c.user_id], set_=replaced)
+    return new_user, claim, profile
 
 
 class SqlTransaction:
@@ -86,7 +94,7 @@ class SqlTransaction:
 
     def __init__(self, connection: Connection) -> None:
         self.db = connection
-        self._new_user, self._claim = _dialect_statements(connection.dialect.name)
+        self._new_user, self._claim, self._profile = _dialect_statements(connection.dialect.name)
 
     def user(self, external_id: str, display_name: str) -> User:
         """The user, created on first sight; locked until the transaction ends."""
@@ -139,9 +147,9 @@ class SqlTransaction:
         saved: Sequence[SavedAnswer],
         *,
         expected_step: int | None,
-        writes: Sequence[CommitmentWrite] = (),
+        writes: Sequence[StoreWrite] = (),
     ) -> Session:
-        """Store the session, its answers and commitment writes."""
+        """Store the session, its answers and what its end asks for (commitments, profile)."""
         now = utcnow()
         values = _columns(session, now)
         if session.id is None:
@@ -172,6 +180,11 @@ class SqlTransaction:
             self._apply(write, session, now)
         session.updated_at = now
         return session
+
+    def profile(self, user_id: int) -> Profile | None:
+        """The user's stored profile, if they gave one."""
+        row = self.db.execute(_PROFILE, {"user_id": user_id}).first()
+        return _profile(row) if row is not None else None
 
     def last_finished(self, user_id: int) -> Session | None:
         """The user's most recently completed session, if any."""
@@ -207,7 +220,7 @@ class SqlTransaction:
         return export_user(self.db, user_id)
 
     def forget(self, user_id: int) -> None:
-        """Delete the user and, by cascade, every session, answer and commitment of theirs."""
+        """Delete the user and, by cascade, every session, answer, commitment and profile."""
         self.db.execute(delete(users).where(users.c.id == user_id))
 
     def prune_updates(self, before: datetime) -> int:
@@ -217,7 +230,10 @@ class SqlTransaction:
         )
         return int(result.rowcount)
 
-    def _apply(self, write: CommitmentWrite, session: Session, now: datetime) -> None:
+    def _apply(self, write: StoreWrite, session: Session, now: datetime) -> None:
+        if isinstance(write, SaveProfile):
+            self._save_profile(session.user_id, write.profile, now)
+            return
         if isinstance(write, NewCommitment):
             self.db.execute(
                 commitments.insert().values(
@@ -245,6 +261,20 @@ class SqlTransaction:
                 checked_at=now,
                 checkin_session_id=session.id,
             )
+        )
+
+    def _save_profile(self, user_id: int, profile: Profile, now: datetime) -> None:
+        self.db.execute(
+            self._profile,
+            {
+                "user_id": user_id,
+                "market": profile.market[:40],
+                "product": profile.product[:1000],
+                "role": profile.role[:40],
+                "experience": profile.experience[:40],
+                "channels": [c[:40] for c in profile.channels[:20]],
+                "updated_at": now,
+            },
         )
 
 
@@ -279,6 +309,17 @@ def _session(row: Row[Any]) -> Session:
         id=row.id,
         started_at=row.started_at,
         updated_at=row.updated_at,
+    )
+
+
+def _profile(row: Row[Any]) -> Profile:
+    return Profile(
+        row.market,
+        row.product,
+        row.role,
+        row.experience,
+        tuple(str(c) for c in row.channels),
+        row.updated_at,
     )
 
 

@@ -126,3 +126,17 @@ processed_updates = Table(
     Column("update_id", BigInteger, primary_key=True, autoincrement=False),
     Column("created_at", UtcDateTime, nullable=False, default=utcnow, index=True),
 )
+
+# What a user told the profile dialogue about their work: one row per user, replaced each time
+# they finish it again. Texts are "" when not answered; channels is a list of values.
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("market", String(40), nullable=False, default=""),
+    Column("product", String(1000), nullable=False, default=""),
+    Column("role", String(40), nullable=False, default=""),
+    Column("experience", String(40), nullable=False, default=""),
+    Column("channels", JSON, nullable=False, default=list),
+    Column("updated_at", UtcDateTime, nullable=False, default=utcnow),
+)

@@ -12,6 +12,7 @@ import pytest
 
 from tests.channels.chat_process import COACHBOT, REPO, run_chat
 from tests.channels.conftest import Spawn
+from tests.db import rows
 
 # thanks, relationships, (example), status, currency, action, day, obstacle, confidence,
 # (smaller step), and "1" presses "Details" under the summary
@@ -218,6 +219,22 @@ def test_webhook_mode_requires_a_secret_token(database_url: str) -> None:
 
     assert result.returncode == 2
     assert "--webhook needs --secret-token" in result.stderr
+
+
+def test_profile_in_the_terminal_asks_and_stores_the_profile(database_url: str) -> None:
+    # market (consumers), product, role (from the office), experience (< 2 years), channel
+    lines = ["/profile", "2", "Keukens op maat", "2", "1", "Instagram"]
+
+    result = run_chat(database_url, lines, "--user", "Eva", "--lang", "nl")
+
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert out.count("Aan wie verkoop je vooral?") == 1  # by /profile, not by --lang
+    assert "je verkoopt aan consumenten: Keukens op maat" in out
+    assert "Kies een gesprek:" in out.split("Dit onthoud ik", 1)[1]  # the menu follows
+    assert rows(database_url, "SELECT market, product, channels FROM profiles") == [
+        ("consumer", "Keukens op maat", '["instagram"]')
+    ]
 
 
 def test_a_second_run_of_a_track_keeps_the_first_runs_chart(

@@ -62,6 +62,11 @@ TEXT_Q = (
 NUMBER_Q = TEXT_Q.replace("type: text", "type: number").replace("min_length:", "min:")
 # Instead of the choice's 'next: done': red goes to TARGET, any other colour to done.
 RED_GOES_TO = "next:\n      - {if: colour == 'red', goto: TARGET}\n      - goto: done\n"
+PROFILE_COMPUTE = "next: done\n    compute: {profile: colour}\n"
+PROFILE_FIELDS = (
+    "    profile: {market: colour, product: colour, role: colour, experience: colour,"
+    " channels: '[colour]'}\n"
+)
 ORPHAN = "  orphan:\n    type: end\n    text: {nl: Weg, en: Gone}\n"
 
 
@@ -165,6 +170,9 @@ ONE_MISTAKE = [
         "number-min-max", PICK, NUMBER_Q.replace("min: 1", "min: 5\n    max: 2"), "pick:", "'min'"
     ),
     case("check-in-kind", END, END + "    check_in: {outcome: colour}\n", "id:", "'check_in' on"),
+    case("save-profile", "save: colour", "save: profile", "pick:", "the reserved name 'profile'"),
+    case("compute-profile", "next: done\n", PROFILE_COMPUTE, "pick:", "reserved name 'profile'"),
+    case("profile-kind", END, END + PROFILE_FIELDS, "id:", "'profile' on 'done' needs 'kind"),
     case("options-without-next", "    next: done\n", "", "pick:", "give every option its own"),
     case("chart-levels", END, END + CHART, "levels:", "'nl' and 'en' need the same number"),
 ]
@@ -388,3 +396,18 @@ def test_validate_as_json(tmp_path: Path) -> None:
     assert report["valid"] == [{"id": "demo", "file": str(tmp_path / "good.yaml"), "version": ANY}]
     message = "start node 'helo' does not exist (did you mean 'hello'?)"
     assert report["problems"] == [{"file": str(bad), "line": 4, "column": 1, "message": message}]
+
+
+def test_profile_is_always_defined_in_texts_and_conditions(tmp_path: Path) -> None:
+    reads = "{{ profile.market }} {{ profile.product }} {{ profile.channels | join(', ') }}"
+    text = edit('{{ colour }}"}', f'{{{{ colour }}}} {reads}"}}')
+    text = edit(
+        "next: done\n",
+        "next:\n      - {if: \"'linkedin' in profile.channels\", goto: done}\n      - goto: done\n",
+        text,
+    )
+    (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
+
+    dialogue = load_dialogue(tmp_path / "demo.yaml", PROMPTS)  # no "no earlier step saves it"
+
+    assert dialogue.id == "demo"

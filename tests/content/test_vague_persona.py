@@ -1,9 +1,10 @@
 """The "all vague" persona: every typed answer is a non-answer, and none is ever quoted back.
 
-Every track is walked in both languages along every combination of buttons (up to a bound),
-answering each text question with the same non-answer; a question that refuses it (too short)
-gets a longer non-answer; where a plan is asked again with examples, the persona also takes
-the first one. Whatever the salesperson reads afterwards must not contain the non-answer.
+Every track, and the check-in (started with the walker's sample commitment), is walked in both
+languages along every combination of buttons (up to a bound), answering each text question with
+the same non-answer; a question that refuses it (too short) gets a longer non-answer; where a plan
+is asked again with examples to pick by number, the persona also takes the first one. Whatever
+the salesperson reads afterwards, a summary's details included, must not contain the non-answer.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import re
 
 import pytest
 
-from bot.dialogue.model import TextNode
+from bot.dialogue.model import MultiNode, TextNode
 from bot.engine.engine import Engine, Person
 from bot.engine.turn import Incoming, Turn
 from bot.records import Session
 from tests.content.walker import SAMPLE_INPUTS, inputs_for
 
-TRACKS = ["why", "relationships", "talk", "authentic"]
+TRACKS = ["why", "relationships", "talk", "authentic", "buy_cycle", "checkin", "profile"]
 NON_ANSWERS = ["weet niet", "?", "idk", "niks"]
 LONGER = "ik weet het echt niet"  # when a question refuses the short one
 # Questions that do not take a non-answer for a plan but offer examples to pick by number:
@@ -61,14 +62,17 @@ def _walk(engine: Engine, dialogue_id: str, lang: str, answer: str) -> tuple[lis
         if isinstance(node, TextNode):
             picks = [Incoming.text("1")] if session.node in PICKS else []
             tries = [Incoming.text(answer), *picks]
+        elif isinstance(node, MultiNode):  # typed lists answer it at once; toggles only tick
+            tries = [i for i in inputs_for(dialogue, session.node, lang) if i.kind == "text"]
         else:
             tries = inputs_for(dialogue, session.node, lang)
         for incoming in tries:
             turn = _answer(engine, session, incoming, person)
             found += [
-                f"{session.node} -> {m.text}"
+                f"{session.node} -> {shown}"
                 for m in turn.messages
-                if quotes(m.text, answer) or quotes(m.text, LONGER)
+                for shown in (m.text, m.details or "")  # behind "Details" too (and in /mydata)
+                if quotes(shown, answer) or quotes(shown, LONGER)
             ]
             if turn.finished:
                 ended += 1

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from bot.channels.telegram import callback_data as cd
 from bot.dialogue.catalog import Catalog
-from bot.dialogue.model import ChoiceNode, EndNode, SayNode
+from bot.dialogue.model import ChoiceNode, EndNode, MultiNode, SayNode
 from bot.engine.engine import Engine, Person
-from bot.engine.turn import Incoming, Turn
+from bot.engine.multi import PICKED
+from bot.engine.turn import DONE, Incoming, Turn
 from bot.records import Session
 from tests.content.walker import SAMPLE_INPUTS
 
@@ -28,7 +29,7 @@ TEXTS = st.one_of(
 )
 # Each move: (kind, text, which option if a button) -- resolved against the node at hand.
 DIALOGUE_IDS = ["which_track", "talk", "buy_cycle", "relationships", "authentic", "why", "checkin"]
-DIALOGUE_IDS += ["kinds", "pick"]
+DIALOGUE_IDS += ["kinds", "pick", "channels"]
 MOVES = st.lists(
     st.tuples(
         st.sampled_from(["text", "button", "unknown_button", "stale_button", "sticker", "back"]),
@@ -53,6 +54,9 @@ def incoming_for(session: Session, engine: Engine, move: tuple[str, str, int]) -
         return None
     if kind == "sticker":
         return Incoming.unsupported("sticker")
+    if kind == "button" and isinstance(node, MultiNode):  # an option to toggle, or Done
+        values = [str(option.value) for option in node.options] + [DONE]
+        return Incoming.choice(values[pick % len(values)], session.step, session.id)
     if kind == "button" and isinstance(node, ChoiceNode):
         option = node.options[pick % len(node.options)]
         return Incoming.choice(str(option.value), session.step, session.id)
@@ -78,6 +82,8 @@ def assert_storable(turn: Turn, engine: Engine) -> None:
     else:
         assert session.status == "active"
         assert not isinstance(node, SayNode | EndNode)
+    if PICKED in session.answers:  # a selection in progress belongs to the multi question only
+        assert isinstance(node, MultiNode)
     assert turn.messages, "every turn shows something"
 
 
@@ -112,6 +118,7 @@ def run(engine: Engine, dialogue_id: str, lang: str, moves: list[tuple[str, str,
             "why",
             "checkin",
             "kinds",
+            "channels",
         ]
     ),
     lang=st.sampled_from(["nl", "en"]),

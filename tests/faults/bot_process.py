@@ -23,6 +23,7 @@ COACHBOT = str(Path(sys.executable).parent / "coachbot")
 # (a snippet of a question, what the user answers when they see it), in the track's order.
 PROMPTS = [
     ("In welke taal", "Nederlands"),
+    ("Aan wie verkoop je vooral?", "Sla maar over"),  # the profile, skipped
     ("Kies een gesprek", "Relaties, geen transacties"),
     ("Hoe bedank je hem?", "Ik zorg voor lunch en een borrel"),
     ("Ladder 1: relaties bouwen", "2 · Beter"),
@@ -127,7 +128,7 @@ async def walk(user: FakeUser, patience: float = 4.0) -> None:
             index, number = on_screen
             action = PROMPTS[number][1]
             buttons = user.messages[index].button_labels()
-            if number < furthest and number <= 1:  # a menu or the language again, later on
+            if number < furthest and number <= 2:  # language, profile or menu again, later on
                 await user.send("/continue")
             elif action.startswith(">"):
                 await user.send(action[1:].strip())

@@ -88,7 +88,7 @@ async def test_the_menu_offers_a_check_in_which_comes_first_once_due(
     due = await menu_of(coach)
 
     [check_in] = [item for item in later if item.commitment_id is not None]
-    assert check_in.title == f"Check-in: {COMMITMENT}"
+    assert check_in.title == f"Relaties, geen transacties: {COMMITMENT}"
     assert not check_in.due
     assert later[-1] == check_in  # not due yet: after the tracks
     assert due[0].commitment_id == check_in.commitment_id
@@ -104,6 +104,7 @@ async def test_a_check_in_quotes_the_commitment_and_closes_it(
     opened = turn_of(await coach.open(EVE, item.dialogue_id, item.commitment_id))
     await coach.reply(EVE, Incoming.choice("yes"))
     await coach.reply(EVE, Incoming.text("Twee klanten reageerden blij"))
+    await coach.reply(EVE, Incoming.text("Een kort bedankje werkt beter dan een lange mail"))
     last = turn_of(await coach.reply(EVE, Incoming.choice("done")))
 
     assert "Elke week één klant &lt;b&gt;bedanken&lt;/b&gt;" in opened.messages[-1].text
@@ -124,11 +125,13 @@ async def test_a_check_in_that_did_not_work_plans_a_smaller_next_step(
 
     await coach.open(EVE, item.dialogue_id, item.commitment_id)
     await coach.reply(EVE, Incoming.choice("no"))
-    smaller = turn_of(await coach.reply(EVE, Incoming.text("Geen tijd gehad")))
+    probe = turn_of(await coach.reply(EVE, Incoming.text("Geen tijd gehad")))
+    smaller = turn_of(await coach.reply(EVE, Incoming.text("Vrijdag na het teamoverleg")))
     await coach.reply(EVE, Incoming.text("Eén bedankje op vrijdag"))
     await coach.reply(EVE, Incoming.choice("3"))
 
-    assert "“Geen tijd gehad” is een herkenbare drempel" in smaller.messages[-1].text
+    assert "Wat ging er deze keer voor?" in probe.messages[-1].text  # "no time" is probed once
+    assert "“Vrijdag na het teamoverleg”" in smaller.messages[-1].text
     commitments = rows(database_url, "SELECT text, status, outcome FROM commitments ORDER BY id")
     assert commitments == [
         (COMMITMENT, "done", "no"),
@@ -215,6 +218,7 @@ async def test_a_commitment_is_closed_once_and_then_stays_as_it_was(
     await coach.open(EVE, item.dialogue_id, item.commitment_id)
     await coach.reply(EVE, Incoming.choice("yes"))
     await coach.reply(EVE, Incoming.text("Twee klanten reageerden blij"))
+    await coach.reply(EVE, Incoming.text("Een kort bedankje werkt beter dan een lange mail"))
     await coach.reply(EVE, Incoming.choice("done"))
     [(checked_at,)] = rows(database_url, "SELECT checked_at FROM commitments")
     session = turn_of(await coach.open(EVE, "kinds")).session

@@ -10,7 +10,7 @@ import pytest
 from bot.channels.telegram.app import TelegramApp as App
 from bot.channels.telegram.app import start, stop
 from bot.engine.coach import Coach
-from tests.db import rows
+from tests.db import track_rows
 from tests.telegram.conftest import application_for
 from tests.telegram.fake_api import FakeBotAPI
 from tests.telegram.fake_user import FakeUser
@@ -19,7 +19,8 @@ USERS = 50
 # (what the user does, a snippet of the reply it must bring)
 WALK = [
     ("> /start", "In welke taal"),
-    ("Nederlands", "Kies een gesprek"),
+    ("Nederlands", "Aan wie verkoop je vooral?"),
+    ("Sla maar over", "Kies een gesprek"),
     ("Relaties, geen transacties", "Hoe bedank je hem?"),
     ("Ik zorg voor lunch en een borrel", "Ladder 1: relaties bouwen"),
     ("2 · Beter", "Ladder 2: status verdienen"),
@@ -63,8 +64,10 @@ async def test_fifty_users_at_once_each_walk_a_whole_track(
         assert f"Afgesproken, {name}" in summary  # nobody got somebody else's
         assert f"zegt {name}" in summary
         assert not any("Verkoper" in t and name not in t for t in texts)  # no crossed replies
-    finished = rows(database_url, "SELECT count(*) FROM sessions WHERE status = 'completed'")
+    finished = track_rows(database_url, "SELECT count(*) FROM sessions WHERE status = 'completed'")
     assert finished == [(USERS,)]
-    per_session = rows(database_url, "SELECT session_id, count(*) FROM answers GROUP BY session_id")
+    per_session = track_rows(
+        database_url, "SELECT session_id, count(*) FROM answers GROUP BY session_id"
+    )
     # 8 answers, 8 computed (total, focus, examples, smallest, weak, plan, first plan), summary
     assert sorted(count for _, count in per_session) == [17] * USERS

@@ -13,7 +13,7 @@ from bot.channels.telegram.app import TelegramApp as App
 from bot.channels.telegram.app import Webhook, start, stop
 from bot.channels.telegram.limits import split_text
 from bot.engine.coach import Coach
-from tests.db import rows
+from tests.db import rows, track_rows
 from tests.telegram.conftest import application_for
 from tests.telegram.fake_api import FakeBotAPI
 from tests.telegram.fake_user import FakeUser
@@ -28,7 +28,7 @@ async def at_first_question(api: FakeBotAPI, user: FakeUser) -> None:
 
 
 def answer_count(database_url: str) -> int:
-    return int(str(rows(database_url, "SELECT count(*) FROM answers")[0][0]))
+    return int(str(track_rows(database_url, "SELECT count(*) FROM answers")[0][0]))
 
 
 async def test_an_older_questions_button_changes_nothing(
@@ -62,7 +62,7 @@ async def test_a_double_tap_counts_once(api: FakeBotAPI, bot: App, database_url:
     await eva.click_data(question, data)
     await api.settle()
 
-    assert rows(database_url, "SELECT key, value FROM answers") == [("thanks", '"lunch"')]
+    assert track_rows(database_url, "SELECT key, value FROM answers") == [("thanks", '"lunch"')]
     assert api.answered[-1][1] == "Die knop hoort bij een eerdere vraag. We zijn hier gebleven:"
 
 
@@ -122,9 +122,9 @@ async def test_ten_thousand_characters_and_html_in_an_answer(
     )
     tip = next(t for t in eva.texts() if "Houd de verbinding gaande" in t)
     assert "“Ik stelde &lt;b&gt;Anna&lt;/b&gt; &amp; &lt;/code&gt; Bert voor”" in tip
-    assert rows(database_url, "SELECT value FROM answers WHERE key = 'relationships_example'") == [
-        ('"Ik stelde <b>Anna</b> & </code> Bert voor"',)
-    ]
+    assert track_rows(
+        database_url, "SELECT value FROM answers WHERE key = 'relationships_example'"
+    ) == [('"Ik stelde <b>Anna</b> & </code> Bert voor"',)]
 
 
 async def test_a_restart_in_the_middle_continues_at_the_same_question(
@@ -214,7 +214,7 @@ async def test_mydata_then_forget_leaves_no_row_of_the_user(
     assert document.document is not None
     data = json.loads(document.document)
     assert data["profile"]["name"] == "Eva"
-    assert data["sessions"][0]["answers"]["thanks"] == "lunch"
+    assert data["sessions"][-1]["answers"]["thanks"] == "lunch"
     [commitment] = [c["text"] for c in data["commitments"]]
     assert commitment.startswith("Elke week één klant bedanken (")  # with its day
     assert eva.texts()[-1] == "Alles is gewist. Stuur /start als je ooit opnieuw wilt beginnen."
@@ -227,7 +227,7 @@ async def test_mydata_then_forget_leaves_no_row_of_the_user(
         "SELECT DISTINCT s.user_id FROM answers a JOIN sessions s ON a.session_id = s.id",
     )
     assert logged == [(bas_id,)]
-    assert rows(database_url, "SELECT count(*) FROM answers") == [(17,)]  # all of them Bas's
+    assert track_rows(database_url, "SELECT count(*) FROM answers") == [(17,)]  # all Bas's
 
 
 def test_long_texts_are_split_at_paragraph_boundaries() -> None:
@@ -294,7 +294,7 @@ async def test_one_users_updates_are_handled_in_order(
     await eva.send("2 · Beter")
     await api.settle()
 
-    assert rows(database_url, "SELECT key, value FROM answers ORDER BY id") == [
+    assert track_rows(database_url, "SELECT key, value FROM answers ORDER BY id") == [
         ("thanks", '"lunch"'),
         ("relationships", 2),
     ]
@@ -311,16 +311,16 @@ async def test_a_reply_that_could_not_be_sent_comes_back_with_the_next_message(
     with caplog.at_level(logging.WARNING, logger="bot.channels.telegram.channel"):
         await step(api, eva, "Ik zorg voor lunch en een borrel")
     assert not any("Ladder 1" in t for t in eva.texts())  # the next question never arrived
-    assert rows(database_url, "SELECT key FROM answers") == [("thanks",)]  # but it was saved
+    assert track_rows(database_url, "SELECT key FROM answers") == [("thanks",)]  # but it was saved
     assert "reply not delivered" in caplog.text
 
     # Whatever she types next is not taken as the answer to a question she never saw.
     await step(api, eva, "> hallo?")
     assert eva.texts()[-1].startswith("Mijn vorige bericht is misschien niet aangekomen.")
     assert "<b>Ladder 1: relaties bouwen.</b>" in eva.texts()[-1]
-    assert rows(database_url, "SELECT key FROM answers") == [("thanks",)]
+    assert track_rows(database_url, "SELECT key FROM answers") == [("thanks",)]
     await step(api, eva, "2 · Beter")  # and then it goes on as normal
-    assert rows(database_url, "SELECT key FROM answers ORDER BY id") == [
+    assert track_rows(database_url, "SELECT key FROM answers ORDER BY id") == [
         ("thanks",),
         ("relationships",),
     ]
@@ -355,7 +355,7 @@ async def test_a_button_of_a_finished_session_changes_nothing(
     await api.settle()
 
     assert api.answered[-1][1] == "Die knop hoort bij een eerdere vraag. We zijn hier gebleven:"
-    assert rows(database_url, "SELECT status FROM sessions") == [("completed",)]
+    assert track_rows(database_url, "SELECT status FROM sessions") == [("completed",)]
     assert (
         eva.texts()[-1]
         == "Je hebt geen lopend gesprek. Kies er een uit het menu.\n\nKies een gesprek:"

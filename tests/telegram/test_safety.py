@@ -16,7 +16,7 @@ from bot.engine.coach import Coach
 from bot.engine.engine import Engine
 from bot.store import Store
 from tests.conftest import PROMPTS
-from tests.db import rows
+from tests.db import rows, track_rows
 from tests.telegram.conftest import application_for
 from tests.telegram.fake_api import FakeBotAPI
 from tests.telegram.fake_user import FakeUser
@@ -81,7 +81,7 @@ async def test_a_chosen_label_that_looks_like_markup_is_shown_as_text(
     assert question.text is not None
     assert question.text.endswith("<b>Koffie &lt;3 &amp; &lt;i&gt;thee&lt;/i&gt;</b>")
     assert not any(t.startswith("Sorry") for t in eva.texts())
-    assert rows(database_url, "SELECT value FROM answers") == [('"odd"',)]
+    assert track_rows(database_url, "SELECT value FROM answers") == [('"odd"',)]
 
 
 async def test_an_edited_message_is_not_a_new_answer(
@@ -98,7 +98,7 @@ async def test_an_edited_message_is_not_a_new_answer(
     await api.settle()
 
     assert len(eva.messages) == sent  # no reply at all
-    assert rows(database_url, "SELECT key FROM answers ORDER BY id") == [
+    assert track_rows(database_url, "SELECT key FROM answers ORDER BY id") == [
         ("thanks",),
         ("relationships",),
     ]
@@ -118,7 +118,7 @@ async def test_a_stale_press_leaves_the_old_question_as_it_was(
     await api.settle()
 
     assert question.text == shown  # not marked with a second "your choice"
-    assert rows(database_url, "SELECT count(*) FROM answers") == [(1,)]
+    assert track_rows(database_url, "SELECT count(*) FROM answers") == [(1,)]
 
 
 async def test_a_button_of_an_abandoned_session_at_the_same_step_changes_nothing(
@@ -133,7 +133,7 @@ async def test_a_button_of_an_abandoned_session_at_the_same_step_changes_nothing
     await api.settle()
 
     assert api.answered[-1][1] == "Die knop hoort bij een eerdere vraag. We zijn hier gebleven:"
-    assert rows(database_url, "SELECT count(*) FROM answers") == [(0,)]
+    assert track_rows(database_url, "SELECT count(*) FROM answers") == [(0,)]
 
 
 async def test_a_forged_check_in_is_politely_not_available(
@@ -150,7 +150,7 @@ async def test_a_forged_check_in_is_politely_not_available(
     texts = eva.texts()
     assert texts[-1].startswith("Dat gesprek bestaat niet.")
     assert texts[-2].startswith("Dat gesprek bestaat niet.")
-    assert rows(database_url, "SELECT count(*) FROM sessions") == [(0,)]
+    assert track_rows(database_url, "SELECT count(*) FROM sessions") == [(0,)]
 
 
 async def test_a_user_who_comes_back_after_blocking_is_active_again(

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from bot.channels.telegram.app import TelegramApp as App
-from tests.db import rows
+from tests.db import rows, track_rows
 from tests.telegram.fake_api import FakeBotAPI
 from tests.telegram.fake_user import FakeUser
 
+SKIP_PROFILE = ("Sla maar over", "Skip for now")
+
 
 async def choose_language(api: FakeBotAPI, user: FakeUser, label: str) -> None:
+    """/start, the language, and past the profile questions (skipped) if they are asked."""
     await user.send("/start")
     await api.settle()
     await user.click(label)
     await api.settle()
+    skip = [b for b in user.messages[-1].button_labels() if b in SKIP_PROFILE]
+    if skip:
+        await user.click(skip[0])
+        await api.settle()
 
 
 async def step(api: FakeBotAPI, user: FakeUser, *actions: str) -> None:
@@ -36,8 +43,12 @@ async def test_start_asks_the_language_once_then_shows_the_menu(api: FakeBotAPI,
     assert texts[0].startswith("Hoi Eva!")
     assert "\n\nIn welke taal wil je coaching? / Which language would you like?" in texts[0]
     assert texts[0].endswith("Jouw keuze:</i> <b>Nederlands</b>")
-    assert texts[1] == "Prima, we praten Nederlands.\n\nKies een gesprek:"
+    assert texts[1].startswith("Prima, we praten Nederlands.\n\nEerst vijf korte vragen")
+    assert "Aan wie verkoop je vooral?" in texts[1]  # the profile, right after the language
+    assert texts[2].startswith("Prima, dan slaan we het over.")  # skipped by choose_language
+    assert texts[3] == "Kies een gesprek:"
     assert sum("In welke taal" in t for t in texts) == 1  # asked the first time only
+    assert sum("Aan wie verkoop je" in t for t in texts) == 1  # and so is the profile
     menu = eva.messages[-1]
     assert menu.text is not None
     assert menu.text.startswith("Hoi Eva!")
@@ -80,11 +91,12 @@ async def test_a_whole_dutch_track_by_buttons_and_text(
     # "Done" closes the summary itself, not a message of its own; the chart comes last.
     assert summary.endswith("<i>Klaar! Kies /menu voor een ander gesprek.</i>")
     assert eva.messages[-1].photo is not None
-    assert rows(database_url, "SELECT status FROM sessions") == [("completed",)]
+    assert track_rows(database_url, "SELECT status FROM sessions") == [("completed",)]
     [(commitment,)] = rows(database_url, "SELECT text FROM commitments")
     assert commitment.startswith("Elke week één klant <b>bedanken</b> & taggen (")
     presses = sum(1 for c in api.calls_of("answerCallbackQuery"))
-    assert presses == len(api.answered) == 7  # every press answered: no endless spinner
+    # Every press answered (language, profile skipped, menu, five in the track): no spinner.
+    assert presses == len(api.answered) == 8
 
 
 async def test_a_whole_english_track_from_the_entry_dialogue(
@@ -104,7 +116,7 @@ async def test_a_whole_english_track_from_the_entry_dialogue(
     await step(api, sam, "> If a delivery runs late, I go on Friday morning", "4", "Details")
 
     texts = sam.texts()
-    assert "Great, we'll talk English.\n\nChoose a conversation:" in texts
+    assert "Choose a conversation:" in texts
     assert any(t.startswith("🧭 <b>My advice: Back to why</b>") for t in texts)
     assert any(t.startswith("Here we go! “Back to why” starts now.") for t in texts)
     assert any("faster horses" in t for t in texts)  # "Back to why" started at once
@@ -117,7 +129,7 @@ async def test_a_whole_english_track_from_the_entry_dialogue(
     details = next(t for t in texts if "<b>Back to your why</b>" in t)  # after "Details"
     assert "Your territory: “Energy audits for bakeries”" in details
     assert texts[-1].endswith("<i>Done! Choose /menu for another conversation.</i>")
-    assert rows(database_url, "SELECT dialogue_id, status FROM sessions ORDER BY id") == [
+    assert track_rows(database_url, "SELECT dialogue_id, status FROM sessions ORDER BY id") == [
         ("which_track", "completed"),
         ("why", "completed"),
     ]
@@ -135,7 +147,7 @@ async def test_back_restart_cancel_and_language_commands(
     assert "Hoe bedank je hem?" in eva.texts()[-1]
 
     await step(api, eva, "> /restart")
-    assert rows(database_url, "SELECT status FROM sessions ORDER BY id") == [
+    assert track_rows(database_url, "SELECT status FROM sessions ORDER BY id") == [
         ("abandoned",),
         ("active",),
     ]

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import signal
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from telegram.request import BaseRequest
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.ordering import PerUserOrder
 from bot.channels.telegram.webhook import WebhookServer
+from bot.dialogue import dates
 from bot.engine.coach import Coach
 from bot.languages import LANGUAGES
 from bot.ops import heartbeat
@@ -40,6 +42,7 @@ COMMAND_TEXTS = {
         "back": "Vorige vraag opnieuw",
         "restart": "Dit gesprek opnieuw beginnen",
         "cancel": "Dit gesprek stoppen",
+        "profile": "Je profiel invullen of aanpassen",
         "language": "Taal kiezen",
         "mydata": "Al je gegevens als bestand",
         "forget": "Al je gegevens wissen",
@@ -51,6 +54,7 @@ COMMAND_TEXTS = {
         "back": "Previous question again",
         "restart": "Start this conversation over",
         "cancel": "Stop this conversation",
+        "profile": "Fill in or update your profile",
         "language": "Choose a language",
         "mydata": "All your data as a file",
         "forget": "Erase all your data",
@@ -135,6 +139,7 @@ async def start(application: TelegramApp, webhook: Webhook | None = None) -> Non
     several instances or a rolling restart keep receiving them). Polling deletes it at start.
     """
     await application.initialize()
+    threading.Thread(target=dates.warm_up, name="coachbot-dates", daemon=True).start()
     await _set_commands(application)  # post_init hooks only run under run_polling/run_webhook
     await application.start()
     if webhook is None:

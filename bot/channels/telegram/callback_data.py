@@ -44,7 +44,8 @@ class Forget:
 
 Payload = Answer | Pick | Language | Forget
 
-_ANSWER = re.compile(r"a:(\d{1,12}):(\d{1,6}):([A-Za-z0-9_-]{1,24})")
+# An option's value (a multi question's with "+" to tick it on or "~" off), or its "Done".
+_ANSWER = re.compile(r"a:(\d{1,12}):(\d{1,6}):([+~]?[A-Za-z0-9_-]{1,24}|\*done)")
 _PICK = re.compile(r"m:([a-z][a-z0-9_]{0,39})")
 _CHECK_IN = re.compile(r"c:([a-z][a-z0-9_]{0,39}):(\d{1,12})")
 _LANGUAGE = re.compile(r"l:(nl|en)")

@@ -36,6 +36,7 @@ from bot.channels.telegram.replies import (
     label_of,
     mark_chosen,
     plain,
+    show_in_place,
 )
 from bot.channels.telegram.sender import (
     Outgoing,
@@ -46,7 +47,7 @@ from bot.channels.telegram.sender import (
 from bot.channels.text import clean_text
 from bot.engine.coach import Coach, Reply, Visitor
 from bot.engine.phrases import phrase
-from bot.engine.turn import Incoming
+from bot.engine.turn import Incoming, Turn
 from bot.errors import CoachbotError, StoreUnavailable
 from bot.languages import NAMES
 
@@ -79,6 +80,7 @@ class TelegramChannel:
             "back": self._simple(lambda v, u: self.coach.back(v, update_id=u)),
             "restart": self._simple(lambda v, u: self.coach.restart(v, update_id=u)),
             "cancel": self._simple(lambda v, u: self.coach.cancel(v, update_id=u)),
+            "profile": self._simple(lambda v, u: self.coach.profile(v, update_id=u)),
             "help": self._fixed(lambda r: [Outgoing(plain(r.lang, "telegram_help"))]),
             "language": self._fixed(
                 lambda r: [Outgoing(plain(r.lang, "choose_language"), language_keyboard())]
@@ -168,10 +170,16 @@ class TelegramChannel:
                 await delivery.answer(phrase(delivery.reply.lang, "stale"))
                 if turn is not None:
                     delivery = delivery.without_notice()
+            elif _changes_the_question(turn):
+                await delivery.answer(delivery.reply.notice)  # why "Done" was refused, if it was
+                if await show_in_place(delivery):
+                    return
             else:
                 await delivery.answer(None)
                 if turn.outcome in {"accepted", "completed", "details"}:
-                    await mark_chosen(delivery.query, label_of(delivery.query), delivery.reply.lang)
+                    query = delivery.query
+                    label = turn.answered if turn.answered is not None else label_of(query)
+                    await mark_chosen(query, label, delivery.reply.lang)
             await delivery.send(outgoing(delivery.reply))
 
         await self._serve(update, lambda v, u: self.coach.reply(v, pressed, update_id=u), deliver)
@@ -316,6 +324,11 @@ class TelegramChannel:
             await self._serve(update, lambda v, u: self.coach.whois(v), deliver)
 
         return handle
+
+
+def _changes_the_question(turn: Turn) -> bool:
+    """A press that leaves the user at the same multi question: a toggle or a refused Done."""
+    return turn.outcome == "toggled" or (turn.outcome == "rejected" and turn.messages[-1].multi)
 
 
 async def _send_reply(delivery: Delivery, *, answered: bool = False) -> None:

@@ -11,7 +11,8 @@ from telegram import Bot, CallbackQuery, Update
 from telegram import Message as TgMessage
 from telegram.error import BadRequest, TelegramError
 
-from bot.channels.telegram.sender import Outgoing, send_all
+from bot.channels.telegram.limits import split_text
+from bot.channels.telegram.sender import Outgoing, outgoing, send_all
 from bot.engine.coach import Reply
 from bot.engine.phrases import phrase
 from bot.languages import language_or
@@ -114,6 +115,27 @@ def label_of(query: CallbackQuery) -> str | None:
             if button.callback_data == query.data:
                 return button.text
     return None
+
+
+async def show_in_place(delivery: Delivery) -> bool:
+    """Show the question again on the message whose button was pressed (after a toggle or a
+    refused "Done"), so the chat does not fill up; False if that message cannot be edited."""
+    message = delivery.query.message
+    shown = outgoing(delivery.reply)
+    if not isinstance(message, TgMessage) or len(shown) != 1:
+        return False
+    text, markup = shown[0].text, shown[0].markup
+    try:
+        if len(split_text(text)) == 1:
+            await message.edit_text(text, reply_markup=markup)
+        else:  # the buttons sit on the last piece of a long question: change only them
+            await message.edit_reply_markup(reply_markup=markup)
+    except BadRequest as err:
+        if "not modified" in str(err).lower():
+            return True
+        log.debug("could not edit message %s: %s", message.message_id, err)
+        return False
+    return True
 
 
 async def mark_chosen(query: CallbackQuery, label: str | None, lang: str) -> None:

@@ -31,7 +31,7 @@ def keyboard(rows: Sequence[Sequence[tuple[str, Payload]]]) -> InlineKeyboardMar
 
 def answer_keyboard(session_id: int, step: int, buttons: Sequence[Button]) -> InlineKeyboardMarkup:
     """A question's buttons, each bound to this session and step (a 1-5 scale on one row)."""
-    payloads = [(b.label, Answer(session_id, step, b.value)) for b in buttons]
+    payloads = [(b.shown, Answer(session_id, step, b.value)) for b in buttons]
     short = all(len(b.label) <= 3 for b in buttons)
     return keyboard([payloads] if short else [[p] for p in payloads])
 
@@ -51,12 +51,14 @@ def outgoing(reply: Reply) -> list[Outgoing]:
     turn = reply.turn
     for message in turn.messages if turn else ():
         session = turn.session if turn else None
-        markup = None
+        markup, text = None, message.text
         # Buttons belong to the session's current question, or to its summary's "Details".
         current = session is not None and (session.status == "active" or message.details)
         if message.buttons and session and session.id is not None and current:
             markup = answer_keyboard(session.id, session.step, message.buttons)
-        out.append(Outgoing(message.text, markup, message.image))
+            if message.multi:
+                text += f"\n\n<i>{html.escape(phrase(reply.lang, 'multi_hint'), quote=False)}</i>"
+        out.append(Outgoing(text, markup, message.image))
     if reply.ask_language:
         out.append(Outgoing(phrase(reply.lang, "choose_language"), language_keyboard()))
     if reply.menu is not None:
