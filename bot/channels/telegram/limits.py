@@ -16,30 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from bot.dialogue.rendering import TELEGRAM_TAGS as AUTHOR_TAGS
+
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 RAW_FACTOR = 4  # a part's markup stays within this many times the limit (entities cost 5 each)
 
-TELEGRAM_TAGS = frozenset(
-    {
-        "b",
-        "strong",
-        "i",
-        "em",
-        "u",
-        "ins",
-        "s",
-        "strike",
-        "del",
-        "a",
-        "code",
-        "pre",
-        "blockquote",
-        "tg-spoiler",
-        "span",
-        "tg-emoji",
-    }
-)
+# What authors may write, plus custom emoji, which only Telegram itself puts in a text.
+TELEGRAM_TAGS = AUTHOR_TAGS | {"tg-emoji"}
 _NO_BREAK_SPACES = frozenset("\xa0\u2007\u202f")
 _ZWJ = "\u200d"
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
