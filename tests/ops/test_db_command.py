@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command as alembic
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from bot.store.database import head_revision
+from bot.store.database import alembic_config, head_revision
 from bot.store.tables import metadata
 from tests.db import rows
 from tests.ops.cli import coachbot, unreachable_server
@@ -40,9 +42,23 @@ def test_a_current_database_is_reported_as_the_newest(database_url: str) -> None
     assert db("current", database_url) == (0, f"{HEAD} (newest)", "")
 
 
+def migrate_to(database_url: str, revision: str) -> None:
+    """The schema as an older Coachbot left it: the migrations up to ``revision`` only."""
+    url = make_url(database_url)
+    sync = "sqlite+pysqlite" if url.get_backend_name() == "sqlite" else "postgresql+psycopg"
+    engine = create_engine(url.set(drivername=sync))
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            alembic.upgrade(config, revision)  # an empty database
+            alembic.downgrade(config, revision)  # one made from a migrated template
+    finally:
+        engine.dispose()
+
+
 def test_an_older_database_is_reported_then_upgraded(database_url: str) -> None:
-    db("upgrade", database_url)
-    rows(database_url, "UPDATE alembic_version SET version_num = '0003'")
+    migrate_to(database_url, "0003")
 
     before = db("current", database_url)
     upgraded = db("upgrade", database_url)
