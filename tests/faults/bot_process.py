@@ -29,11 +29,12 @@ PROMPTS = [
     ("Ladder 1: relaties bouwen", "2 · Beter"),
     ("Ladder 2: status verdienen", "1 · Basis"),
     ("Ladder 3: sociale valuta maken", "3 · Best"),
-    ("concreet doen", "> Elke week één klant bedanken"),
-    ("Hoe zeker", "4"),
-    ("Wanneer", "Over een week"),
+    ("Welke stap zet je", "> Elke week één klant bedanken"),
+    ("Op welke dag doe je het?", "> over 7 dagen"),
+    ("Wat kan er tussenkomen", "> Als het druk wordt, doe ik het 's ochtends"),
+    ("Hoe zeker weet je", "4"),
 ]
-SUMMARY = "Jouw samenvatting"
+SUMMARY = "Afgesproken"
 # What every walk leaves in the session, however often the bot crashed on the way.
 ANSWERS = {
     "thanks": "lunch",
@@ -41,8 +42,8 @@ ANSWERS = {
     "status": 1,
     "currency": 3,
     "action": "Elke week één klant bedanken",
+    "obstacle": "Als het druk wordt, doe ik het 's ochtends",
     "confidence": 4,
-    "follow_up_days": 7,
 }
 
 
