@@ -33,6 +33,7 @@ from tests.content.test_commitment_walks import (
     Persona,
     Salesperson,
 )
+from tests.content.walker import explore
 
 RULES_FILE = Path(__file__).with_name("never_after.yaml")
 TRACKS = ["relationships", "talk", "authentic", "why", "buy_cycle"]
@@ -113,6 +114,18 @@ def test_no_walk_shows_advice_the_profile_rules_out(
                 found = [phrase for phrase in banned if phrase in text]
                 assert not found, (style, seed, found, text)
                 assert lang == "nl" or " klant" not in text, text  # fitting, and in English
+
+
+@pytest.mark.parametrize(("track", "lang", "key"), CASES, ids=["-".join(c) for c in CASES])
+def test_no_branch_shows_advice_the_profile_rules_out(
+    engine: Engine, track: str, lang: str, key: str
+) -> None:
+    """The same rules over the edge walker, which takes every option of every question."""
+    profile = PROFILES[key][1]
+    banned = [p.casefold() for r in rules_for(track) if holds(r, profile) for p in r["never"]]
+    walked = explore(engine, track, lang, profiles=(profile,))
+    for text in map(shown_text, walked.shown):
+        assert [phrase for phrase in banned if phrase in text] == [], text
 
 
 def test_the_rules_apply_to_the_profiles_they_are_meant_for() -> None:
