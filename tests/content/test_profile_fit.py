@@ -27,11 +27,13 @@ from tests.content.test_commitment_walks import (
     FIELD_REP,
     JUNIOR,
     LONGER,
+    MAX_MESSAGE,
     MAX_TURNS,
     STYLES,
     TODAY,
     Persona,
     Salesperson,
+    visible,
 )
 from tests.content.walker import explore
 
@@ -124,8 +126,11 @@ def test_no_branch_shows_advice_the_profile_rules_out(
     profile = PROFILES[key][1]
     banned = [p.casefold() for r in rules_for(track) if holds(r, profile) for p in r["never"]]
     walked = explore(engine, track, lang, profiles=(profile,))
-    for text in map(shown_text, walked.shown):
-        assert [phrase for phrase in banned if phrase in text] == [], text
+    for text in walked.shown:
+        assert [phrase for phrase in banned if phrase in shown_text(text)] == [], text
+        assert visible(text) <= MAX_MESSAGE, text  # what fits the profile still fits a phone
+    for text in walked.details:
+        assert [phrase for phrase in banned if phrase in shown_text(text)] == [], text
 
 
 def test_the_rules_apply_to_the_profiles_they_are_meant_for() -> None:
@@ -140,3 +145,14 @@ def test_the_rules_apply_to_the_profiles_they_are_meant_for() -> None:
     ]
     assert [holds(consumer_only, p) for p in (junior, consumer)] == [False, True]
     assert [holds(field_only, p) for p in (field_rep, nobody)] == [True, False]
+
+
+@pytest.mark.parametrize(("lang", "idea"), [("nl", "één wereld"), ("en", "one world")])
+def test_a_field_rep_who_does_not_post_hears_that_online_and_on_site_are_one_world(
+    engine: Engine, lang: str, idea: str
+) -> None:
+    def heard(key: str) -> bool:
+        walked = explore(engine, "talk", lang, profiles=(PROFILES[key][1],))
+        return any(idea in shown_text(text) for text in walked.shown)
+
+    assert [heard(key) for key in ("field_rep", "junior", "no_profile")] == [True, False, False]

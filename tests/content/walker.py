@@ -51,7 +51,8 @@ class Exploration:
     refused: list[tuple[str, Incoming, str]] = field(default_factory=list)
     states: int = 0
     quoted: bool = False  # a tip (not the summary) quoted the user's typed words back
-    shown: set[str] = field(default_factory=set)  # every message text and details text seen
+    shown: set[str] = field(default_factory=set)  # every message text seen
+    details: set[str] = field(default_factory=set)  # every text behind a Details button
 
 
 def graph_edges(dialogue: CompiledDialogue) -> set[tuple[str, str]]:
@@ -210,7 +211,8 @@ def _try(
     if turn.outcome not in {"accepted", "completed"}:
         found.refused.append((session.node, incoming, turn.notice or ""))
         return
-    found.shown |= {m.text for m in turn.messages} | {m.details or "" for m in turn.messages}
+    found.shown |= {m.text for m in turn.messages}
+    found.details |= {m.details for m in turn.messages if m.details}
     tips = [m.text for m in turn.messages[: -1 if turn.finished else None]]
     typed_words = incoming.kind == "text" and not isinstance(node, MultiNode)  # not labels
     found.quoted |= typed_words and any(html.escape(incoming.value.strip()) in t for t in tips)
