@@ -36,6 +36,7 @@ from tests.content.test_commitment_walks import (
     visible,
 )
 from tests.content.walker import explore
+from tests.engine.test_profile import go_on
 
 RULES_FILE = Path(__file__).with_name("never_after.yaml")
 TRACKS = ["relationships", "talk", "authentic", "why", "buy_cycle"]
@@ -156,3 +157,35 @@ def test_a_field_rep_who_does_not_post_hears_that_online_and_on_site_are_one_wor
         return any(idea in shown_text(text) for text in walked.shown)
 
     assert [heard(key) for key in ("field_rep", "junior", "no_profile")] == [True, False, False]
+
+
+TALK_UP_TO_THE_PLAN = (
+    "Keukens op maat",
+    "often",
+    "Dat de keuken precies op tijd klaar was",
+    "push",
+    "1",
+    "Dat ze een mooie keuken hebben",
+    "De levering",
+    "3",
+    "niks",
+)
+
+
+@pytest.mark.parametrize(
+    ("profile", "example"),
+    [
+        (Profile(), "vervang je volgende actiebericht door wat een klant zei"),
+        (PROFILES["consumer"][1], "vervang je volgende actiebericht door wat een klant zei"),
+        (PROFILES["field_rep"][1], "vertel bij je volgende klantbezoek wat een andere klant zei"),
+        (PROFILES["junior"][1], "vertel bij je volgende klantgesprek wat een andere klant zei"),
+    ],
+)
+def test_the_examples_offered_for_a_lazy_plan_fit_the_profile_and_stay_generic_without_one(
+    engine: Engine, profile: Profile, example: str
+) -> None:
+    person = Person("Sam", "nl", TODAY, profile=profile)
+    turn = go_on(engine, engine.start(1, "talk", person), person, *TALK_UP_TO_THE_PLAN)
+
+    assert turn.session.node == "action_again"
+    assert example in turn.messages[-1].text
