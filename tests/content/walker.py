@@ -51,6 +51,8 @@ class Exploration:
     refused: list[tuple[str, Incoming, str]] = field(default_factory=list)
     states: int = 0
     quoted: bool = False  # a tip (not the summary) quoted the user's typed words back
+    shown: set[str] = field(default_factory=set)  # every message text seen
+    details: set[str] = field(default_factory=set)  # every text behind a Details button
 
 
 def graph_edges(dialogue: CompiledDialogue) -> set[tuple[str, str]]:
@@ -149,17 +151,21 @@ def _numbers(dialogue: CompiledDialogue, node: NumberNode) -> set[float]:
 
 
 def explore(
-    engine: Engine, dialogue_id: str, lang: str, states_per_node: int = STATES_PER_NODE
+    engine: Engine,
+    dialogue_id: str,
+    lang: str,
+    states_per_node: int = STATES_PER_NODE,
+    profiles: tuple[Profile, ...] = WALK_PROFILES,
 ) -> Exploration:
     """Depth-first over distinct (node, answers) states, trying every generated input, once
-    for each of ``WALK_PROFILES``.
+    for each of ``profiles`` (by default ``WALK_PROFILES``).
 
     To cover edges without walking every combination, a node is expanded from at most
     ``states_per_node`` different states (per profile), except when reaching it covered a new
     edge.
     """
     found = Exploration()
-    for profile in WALK_PROFILES:
+    for profile in profiles:
         person = Person("Tester <i>&</i>", lang, profile=profile)
         _explore(engine, dialogue_id, person, states_per_node, found)
     return found
@@ -172,6 +178,7 @@ def _explore(
     dialogue = engine.catalog.get(dialogue_id)
     first = engine.start(1, dialogue_id, person, SAMPLE_INPUTS if dialogue.model.inputs else None)
     found.edges |= set(itertools.pairwise(first.visited))
+    found.shown |= {m.text for m in first.messages}
     stack: list[tuple[Session, bool]] = [(first.session, True)]
     seen: set[tuple[str, str]] = set()
     expanded: Counter[str] = Counter()
@@ -204,6 +211,8 @@ def _try(
     if turn.outcome not in {"accepted", "completed"}:
         found.refused.append((session.node, incoming, turn.notice or ""))
         return
+    found.shown |= {m.text for m in turn.messages}
+    found.details |= {m.details for m in turn.messages if m.details}
     tips = [m.text for m in turn.messages[: -1 if turn.finished else None]]
     typed_words = incoming.kind == "text" and not isinstance(node, MultiNode)  # not labels
     found.quoted |= typed_words and any(html.escape(incoming.value.strip()) in t for t in tips)
