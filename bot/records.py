@@ -127,6 +127,7 @@ class CommitmentOutcome:
 CommitmentWrite = NewCommitment | CommitmentOutcome
 
 PROFILE_TEXTS = ("market", "product", "role", "experience")
+POSTING_CHANNELS = frozenset({"linkedin", "instagram"})  # where salespeople post to a network
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,12 @@ class Profile:
         """The profile as templates and conditions read it: every field always there."""
         # A list, so a condition may compare it with a list literal.
         texts = {key: getattr(self, key) for key in PROFILE_TEXTS}
-        return {**texts, "channels": list(self.channels)}
+        return {**texts, "channels": list(self.channels), "offline": self.offline}
+
+    @property
+    def offline(self) -> bool:
+        """Whether they told us their channels and none of them is one people post on."""
+        return bool(self.channels) and not set(self.channels) & POSTING_CHANNELS
 
 
 @dataclass(frozen=True)

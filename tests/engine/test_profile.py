@@ -65,7 +65,29 @@ def test_without_a_profile_every_field_is_there_and_empty() -> None:
         "role": "",
         "experience": "",
         "channels": [],
+        "offline": False,
     }
+
+
+@pytest.mark.parametrize(
+    ("channels", "offline"),
+    [
+        ((), False),
+        (("email",), True),
+        (("phone", "events"), True),
+        (("none",), True),
+        (("email", "linkedin"), False),
+        (("instagram",), False),
+    ],
+)
+def test_offline_means_channels_known_and_none_to_post_on(
+    channels: tuple[str, ...], offline: bool
+) -> None:
+    names = context(
+        Session(1, "x", "v", "n"), Person("Eve", "nl", profile=Profile(channels=channels))
+    )
+
+    assert names["profile"]["offline"] is offline
 
 
 def test_a_stored_profile_is_read_with_channels_as_a_list() -> None:
