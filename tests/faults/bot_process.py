@@ -30,7 +30,9 @@ PROMPTS = [
     ("Ladder 2: status verdienen", "1 · Basis"),
     ("Ladder 3: sociale valuta maken", "3 · Best"),
     ("Welke stap zet je", "> Elke week één klant bedanken"),
-    ("Op welke dag doe je het?", "> over 7 dagen"),
+    # A button, not typed: a day typed twice while the bot was down would answer the next
+    # question too (typed text is not bound to a question; buttons are).
+    ("Op welke dag doe je het?", "#3"),
     ("Wat kan er tussenkomen", "> Als het druk wordt, doe ik het 's ochtends"),
     ("Hoe zeker weet je", "4"),
 ]
@@ -133,6 +135,8 @@ async def walk(user: FakeUser, patience: float = 4.0) -> None:
                 await user.send("/continue")
             elif action.startswith(">"):
                 await user.send(action[1:].strip())
+            elif action.startswith("#") and len(buttons) >= int(action[1:]):
+                await user.click(buttons[int(action[1:]) - 1])
             elif action in buttons:
                 await user.click(action)
             else:  # answered already, its buttons gone: where are we?
