@@ -6,6 +6,7 @@ the same answer for the same input.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 MAX_TYPED = 40  # longer input is not a date (and is not handed to the parser)
@@ -45,6 +46,21 @@ _MONTHS = {
         "December",
     ),
 }
+# "over een week", "in two weeks": the parser reads digits there, not words.
+_NUMBERS = {
+    "een": "1",
+    "één": "1",
+    "twee": "2",
+    "drie": "3",
+    "vier": "4",
+    "a": "1",
+    "an": "1",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+}
+_NUMBER_WORD = re.compile(r"\b(over|in) (" + "|".join(_NUMBERS) + r")\b", re.IGNORECASE)
 _RELATIVE = {
     "nl": ("vandaag", "morgen", "overmorgen"),
     "en": ("today", "tomorrow", "the day after tomorrow"),
@@ -78,7 +94,7 @@ def parse_date(text: str, lang: str, today: date) -> date | None:
     import dateparser  # loaded on first use: most commands never read a date
 
     found = dateparser.parse(
-        typed,
+        _NUMBER_WORD.sub(lambda m: f"{m[1]} {_NUMBERS[m[2].casefold()]}", typed),
         languages=[lang if lang in _WEEKDAYS else "nl"],
         settings={
             "PREFER_DATES_FROM": "future",

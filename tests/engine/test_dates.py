@@ -56,6 +56,9 @@ nodes:
         ("overmorgen", "nl", date(2026, 12, 5)),
         ("volgende week", "nl", date(2026, 12, 10)),
         ("over 2 weken", "nl", date(2026, 12, 17)),
+        ("over een week", "nl", date(2026, 12, 10)),
+        ("over twee weken", "nl", date(2026, 12, 17)),
+        ("over drie dagen", "nl", date(2026, 12, 6)),
         ("5-12", "nl", date(2026, 12, 5)),
         ("7/12", "nl", date(2026, 12, 7)),
         ("5 december", "nl", date(2026, 12, 5)),
@@ -67,6 +70,8 @@ nodes:
         ("Dec 5", "en", date(2026, 12, 5)),
         ("12/5", "en", date(2026, 12, 5)),
         ("in 2 weeks", "en", date(2026, 12, 17)),
+        ("in a week", "en", date(2026, 12, 10)),
+        ("in two weeks", "en", date(2026, 12, 17)),
         ("2026-12-05", "en", date(2026, 12, 5)),
     ],
 )
