@@ -100,16 +100,23 @@ def test_a_vague_value_gets_examples_and_the_tips_leave_it_out(engine: Engine) -
         assert "niks" not in shown(turn)
 
 
-def test_a_vague_action_is_asked_again_and_a_concrete_step_is_committed(engine: Engine) -> None:
+def test_a_vague_action_is_asked_again_until_a_step_is_chosen(engine: Engine) -> None:
     at_action = walk(engine, *UP_TO_REFERRED, Incoming.choice("3"), "10", "1000")
 
     again = answer(engine, at_action.session, "weet niet")
-    done = answer(engine, again.session, "ik weet het echt niet", Incoming.choice("7"))
+    still = answer(engine, again.session, "gewoon doorgaan")
+    dated = answer(engine, still.session, "1")
+    done = answer(
+        engine, dated.session, Incoming.choice(dated.buttons[0].value), "Als het druk is, vrijdag"
+    )
+    done = answer(engine, done.session, Incoming.choice("4"))
 
-    assert again.session.node == "action_again"
+    assert again.session.node == still.session.node == "action_again"
+    assert "Twee voorbeelden" in shown(again)
     [commitment] = [e for e in done.effects if isinstance(e, NewCommitment)]
-    assert commitment.text.startswith("vraag één klant wat die al had uitgezocht")
+    assert commitment.text.startswith("bel je grootste klant en vraag wat er volgend jaar")
     assert "weet" not in done.messages[-1].text
+    assert "doorgaan" not in done.messages[-1].text
 
 
 @pytest.mark.parametrize("dialogue_id", ["buy_cycle", "checkin"])

@@ -1,4 +1,4 @@
-"""Persona walks over the four conversation tracks: commitments worth keeping, phone-sized.
+"""Persona walks over the five conversation tracks: commitments worth keeping, phone-sized.
 
 Three salespeople (a junior B2B software seller who barely posts, a sceptical field rep in
 industrial supplies, a consumer-brand seller who mostly posts promotions) each walk every
@@ -20,13 +20,13 @@ import pytest
 from markupsafe import escape
 
 from bot.dialogue.answer_checks import vague
-from bot.dialogue.model import ChoiceNode, DateNode, ScaleNode, TextNode
+from bot.dialogue.model import ChoiceNode, DateNode, NumberNode, ScaleNode, TextNode
 from bot.engine.engine import Engine, Person
 from bot.engine.phrases import phrase
 from bot.engine.turn import Incoming, Turn
 from bot.records import NewCommitment
 
-TRACKS = ["relationships", "talk", "authentic", "why"]
+TRACKS = ["relationships", "talk", "authentic", "why", "buy_cycle"]
 LANGS = ["nl", "en"]
 STYLES = ["real", "lazy", "long"]
 TODAY = date(2026, 12, 3)  # a Thursday
@@ -201,6 +201,8 @@ class Salesperson:
             return Incoming.choice(str(self.rng.choice([1, 2] if low else [3, 4, 5])))
         if isinstance(node, DateNode):
             return self._day()
+        if isinstance(node, NumberNode):  # e.g. messages a month, profit: a plausible figure
+            return Incoming.text(str(self.rng.choice([0, 3, 12, 40])))
         assert isinstance(node, TextNode), node_id
         tries = self.tries[node.save] = self.tries.get(node.save, 0) + 1
         return Incoming.text(self._text(node, tries)[: node.max_length])
