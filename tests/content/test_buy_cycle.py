@@ -10,6 +10,7 @@ import pytest
 from bot.engine.engine import Engine, Person
 from bot.engine.turn import Incoming, Turn
 from bot.records import NewCommitment, Session
+from tests.content.walker import answer as answer_all
 from tests.content.walker import explore
 
 EVE = Person("Eve", "nl")
@@ -18,14 +19,7 @@ SAM = Person("Sam", "en")
 
 def answer(engine: Engine, session: Session, *inputs: Incoming | str, person: Person = EVE) -> Turn:
     """Feed inputs one by one (a str is typed text); return the last turn."""
-    turn = None
-    for item in inputs:
-        incoming = Incoming.text(item) if isinstance(item, str) else item
-        turn = engine.reply(session, incoming, person)
-        assert turn.outcome in {"accepted", "completed"}, (session.node, turn.notice)
-        session = turn.session
-    assert turn is not None
-    return turn
+    return answer_all(engine, session, *inputs, person=person)
 
 
 def walk(engine: Engine, *inputs: Incoming | str, person: Person = EVE) -> Turn:

@@ -223,3 +223,15 @@ def _try(
         found.completed.append(turn)
     else:
         stack.append((turn.session, news))
+
+
+def answer(engine: Engine, session: Session, *inputs: Incoming | str, person: Person) -> Turn:
+    """Feed inputs one by one (a str is typed text), each of which must be taken; the last turn."""
+    turn = None
+    for item in inputs:
+        incoming = Incoming.text(item) if isinstance(item, str) else item
+        turn = engine.reply(session, incoming, person)
+        assert turn.outcome in {"accepted", "completed"}, (session.node, turn.notice)
+        session = turn.session
+    assert turn is not None
+    return turn
