@@ -1,9 +1,10 @@
-"""Checks on what a salesperson typed, for conditions and texts: ``vague()``, ``vague_plan()``
-and ``short``.
+"""Checks on what a salesperson typed, for conditions and texts: ``vague()``, ``vague_plan()``,
+``pick()`` and ``short``.
 
 Pure functions without I/O. ``vague`` tells a non-answer ("weet niet", "idk", "?", "niks",
 one filler word, keyboard mash) from real content, in Dutch and English; ``vague_plan`` also
-refuses plans that commit to nothing ("gewoon doorgaan", "same as always"); ``short`` turns a
+refuses plans that commit to nothing ("gewoon doorgaan", "same as always"); ``pick`` reads a
+typed "1" or "2" as one of the examples offered; ``short`` turns a
 long answer into a phrase a text can quote.
 """
 
@@ -123,6 +124,14 @@ def vague_plan(value: Any) -> bool:
         return True
     said = f" {' '.join(every)} "
     return len(words) <= _SHORT_PLAN and any(f" {p} " in said for p in NO_CHANGE_INSIDE)
+
+
+def pick(answer: Any, *choices: Any) -> Any:
+    """The numbered choice an answer names ("2", "2.", "2)"), or the answer itself."""
+    typed = str(answer).strip().rstrip(".)").strip() if isinstance(answer, str) else ""
+    if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(choices):
+        return choices[int(typed) - 1]
+    return answer
 
 
 def _words(text: str) -> list[str]:

@@ -27,7 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import _PassArg, generate_lorem_ipsum
 
 from bot.dialogue import dates, limits
-from bot.dialogue.answer_checks import short, vague, vague_plan
+from bot.dialogue.answer_checks import pick, short, vague, vague_plan
 
 # Methods a text may call on answers and values; anything else on a str, number, list or
 # dict is refused (format, translate, to_bytes, ... could build huge values unchecked).
@@ -254,6 +254,12 @@ def _guarded_vague_plan(value: Any = None) -> bool:
     return vague_plan(value)
 
 
+def _guarded_pick(answer: Any = None, *choices: Any) -> Any:
+    """``pick(answer, example_1, example_2)`` in texts and conditions, its work counted."""
+    current().value(answer)
+    return pick(answer, *choices)
+
+
 @pass_context
 def _days_until(context: Context, value: Any) -> int:
     """``days_until(when)``: days from the user's today to a saved date (0 = today)."""
@@ -294,6 +300,7 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         self.globals["lipsum"] = _small_lipsum
         self.globals["vague"] = _guarded_vague
         self.globals["vague_plan"] = _guarded_vague_plan
+        self.globals["pick"] = _guarded_pick
         self.globals["days_until"] = _days_until
 
     # -- while rendering -------------------------------------------------------------------

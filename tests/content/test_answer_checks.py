@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from bot.dialogue.answer_checks import short, vague
+from bot.dialogue.answer_checks import pick, short, vague
 from bot.dialogue.catalog import load_catalog
 from bot.dialogue.loader import load_dialogue
 from bot.engine.engine import Engine, Person
@@ -240,6 +240,25 @@ FIXTURE = """\
             {% if vague(product) %}Fine, another time.{% else %}You sell
             “{{ product|short(30) }}”.{% endif %}
 """
+
+
+@pytest.mark.parametrize(
+    ("typed", "picked"),
+    [
+        ("1", "call Jan"),
+        (" 2 ", "mail Lisa"),
+        ("2.", "mail Lisa"),
+        ("2)", "mail Lisa"),
+        ("3", "3"),  # no third example: the answer stays what was typed
+        ("0", "0"),
+        ("²", "²"),  # a superscript two is not a number someone picks with
+        ("12", "12"),
+        ("1 maar dan morgen", "1 maar dan morgen"),
+        ("Henk bellen", "Henk bellen"),
+    ],
+)
+def test_pick_reads_a_typed_number_as_the_example_it_names(typed: str, picked: str) -> None:
+    assert pick(typed, "call Jan", "mail Lisa") == picked
 
 
 @pytest.fixture
