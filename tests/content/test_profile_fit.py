@@ -175,10 +175,10 @@ TALK_UP_TO_THE_PLAN = (
 @pytest.mark.parametrize(
     ("profile", "example"),
     [
-        (Profile(), "vervang je volgende actiebericht door wat een klant zei"),
-        (PROFILES["consumer"][1], "vervang je volgende actiebericht door wat een klant zei"),
-        (PROFILES["field_rep"][1], "vertel bij je volgende klantbezoek wat een andere klant zei"),
-        (PROFILES["junior"][1], "vertel bij je volgende klantgesprek wat een andere klant zei"),
+        (Profile(), "vervang je volgende actiebericht door een kort verhaal"),
+        (PROFILES["consumer"][1], "vervang je volgende actiebericht door een kort verhaal"),
+        (PROFILES["field_rep"][1], "vertel ze bij je volgende klantbezoek aan een klant"),
+        (PROFILES["junior"][1], "vertel ze bij je volgende klantgesprek aan een klant"),
     ],
 )
 def test_the_examples_offered_for_a_lazy_plan_fit_the_profile_and_stay_generic_without_one(
