@@ -24,7 +24,7 @@ from bot.dialogue.model import ChoiceNode, DateNode, NumberNode, ScaleNode, Text
 from bot.engine.engine import Engine, Person
 from bot.engine.phrases import phrase
 from bot.engine.turn import Incoming, Turn
-from bot.records import NewCommitment
+from bot.records import NewCommitment, Profile
 
 TRACKS = ["relationships", "talk", "authentic", "why", "buy_cycle"]
 LANGS = ["nl", "en"]
@@ -58,6 +58,7 @@ class Persona:
     key: str
     answers: dict[str, dict[str, str]]  # lang -> save name -> answer ("" = the default)
     long_tail: dict[str, str]
+    profile: Profile  # what they told the profile questions
 
 
 JUNIOR = Persona(
@@ -91,6 +92,7 @@ JUNIOR = Persona(
             "ever post and my colleagues do, but they have more experience than me."
         ),
     },
+    Profile("b2b", "planningssoftware voor installateurs", "inside", "under_2", ("email",)),
 )
 FIELD_REP = Persona(
     "field_rep",
@@ -126,6 +128,7 @@ FIELD_REP = Persona(
             "pick up when they call, it has been that way for twenty years in this trade."
         ),
     },
+    Profile("b2b", "hydraulische slangen", "field", "over_10", ("phone", "events")),
 )
 CONSUMER = Persona(
     "consumer",
@@ -163,6 +166,7 @@ CONSUMER = Persona(
             "away, and head office judges the team on it every single month, so yes."
         ),
     },
+    Profile("consumer", "sportdranken", "inside", "2_to_5", ("instagram", "whatsapp")),
 )
 PERSONAS = [JUNIOR, FIELD_REP, CONSUMER]
 
@@ -234,8 +238,9 @@ class Salesperson:
 
 
 def walk(engine: Engine, track: str, lang: str, persona: Persona, style: str, seed: int) -> Walk:
-    """One whole walk of ``track``, answering as the persona until the track ends."""
-    person = Person("Sam", lang, TODAY)
+    """One whole walk of ``track``, answering as the persona until the track ends (with their
+    profile on odd seeds, without one on even seeds: it is skippable)."""
+    person = Person("Sam", lang, TODAY, profile=persona.profile if seed % 2 else Profile())
     dialogue = engine.catalog.get(track)
     speaker = Salesperson(persona, style, lang, seed)
     found = Walk()

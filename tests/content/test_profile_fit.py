@@ -43,18 +43,7 @@ TRACKS = ["relationships", "talk", "authentic", "why", "buy_cycle"]
 LANGS = ["nl", "en"]
 SEEDS = (1, 2, 3, 4)
 PROFILES: dict[str, tuple[Persona, Profile]] = {
-    "junior": (
-        JUNIOR,
-        Profile("b2b", "planningssoftware voor installateurs", "inside", "under_2", ("email",)),
-    ),
-    "field_rep": (
-        FIELD_REP,
-        Profile("b2b", "hydraulische slangen", "field", "over_10", ("phone", "events")),
-    ),
-    "consumer": (
-        CONSUMER,
-        Profile("consumer", "sportdranken", "inside", "2_to_5", ("instagram", "whatsapp")),
-    ),
+    **{persona.key: (persona, persona.profile) for persona in (JUNIOR, FIELD_REP, CONSUMER)},
     "no_profile": (JUNIOR, Profile()),
 }
 
