@@ -14,6 +14,13 @@ def _time(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+def _split(answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Answers, and the engine's working values (names starting with ``_``, which no dialogue
+    may use: a multi question's half-made selection)."""
+    working = {key.lstrip("_"): value for key, value in answers.items() if key.startswith("_")}
+    return {k: v for k, v in answers.items() if not k.startswith("_")}, working
+
+
 def export_user(db: Connection, user_id: int) -> dict[str, Any]:
     """Account, work profile, sessions with their answer log, and commitments of one user."""
     user = db.execute(select(users).where(users.c.id == user_id)).one()
@@ -53,7 +60,8 @@ def export_user(db: Connection, user_id: int) -> dict[str, Any]:
                 "status": s.status,
                 "started_at": _time(s.started_at),
                 "completed_at": _time(s.completed_at),
-                "answers": s.answers,
+                "answers": _split(s.answers)[0],
+                "in_progress": _split(s.answers)[1],
                 "answer_log": [
                     {"step": a.node, "key": a.key, "value": a.value, "at": _time(a.created_at)}
                     for a in logged

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine.coach import Coach, Reply, Visitor
+from bot.engine.multi import ON
 from bot.engine.turn import Incoming, Turn
 from bot.store.sql import SqlTransaction
 from tests.db import rows
@@ -127,3 +128,19 @@ async def test_the_profile_and_the_step_that_finishes_it_are_one_transaction(
     assert stored(database_url) == []
     assert rows(database_url, "SELECT node, status FROM sessions") == [("channels", "active")]
     assert rows(database_url, "SELECT count(*) FROM answers WHERE key = 'channels'") == [(0,)]
+
+
+async def test_mydata_shows_a_half_made_selection_as_in_progress_not_as_an_answer(
+    coach: Coach,
+) -> None:
+    asked = await coach.set_language(EVE, "nl")
+    at_channels = await answer(coach, asked, *CONSUMER[:4])
+    await coach.reply(EVE, Incoming.choice(f"{ON}linkedin"))
+
+    data = (await coach.export(EVE)).export
+
+    assert turn_of(at_channels).session.node == "channels"
+    assert data is not None
+    [profile_run] = [s for s in data["sessions"] if s["dialogue"] == "profile"]
+    assert not [key for key in profile_run["answers"] if key.startswith("_")]
+    assert profile_run["in_progress"]["picked"]["picked"] == ["linkedin"]
