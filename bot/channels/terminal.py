@@ -15,6 +15,7 @@ from typing import TextIO
 from bot.channels.text import clean_text
 from bot.engine.coach import Coach, MenuItem, Reply, Visitor
 from bot.engine.phrases import phrase
+from bot.engine.presenter import TIP_DETAILS
 from bot.engine.turn import DONE, Button, Incoming, Message
 from bot.errors import CoachbotError, StoreUnavailable
 
@@ -203,6 +204,8 @@ class TerminalChat:
         self._say("\n".join(lines))
 
     def _show_message(self, message: Message) -> None:
+        if message.details and any(TIP_DETAILS.fullmatch(b.value) for b in message.buttons):
+            message = Message(message.details, image=message.image)  # a terminal has the room
         buttons = _options(message)
         options = "".join(f"\n  {n}) {b.shown}" for n, b in enumerate(buttons, start=1))
         if message.multi:

@@ -21,7 +21,7 @@ from bot.engine.multi import (
     without_picked,
 )
 from bot.engine.phrases import phrase
-from bot.engine.presenter import DETAILS, Person, context, present
+from bot.engine.presenter import DETAILS, Person, context, present, tip_details
 from bot.engine.turn import Effect, Incoming, Message, Outcome, StartDialogue, Turn
 from bot.errors import ContentChanged, MissingInputs, RenderError, SessionNotActive
 from bot.records import (
@@ -97,6 +97,8 @@ class Engine:
         if session.status != "active":
             raise SessionNotActive(f"session {session.id} is {session.status}")
         dialogue = self._dialogue_of(session)
+        if shown := self._tip_details(dialogue, session, incoming, person):
+            return shown
         node = dialogue.model.nodes[session.node]
         moved_on = incoming.step is not None and incoming.step != session.step
         if moved_on and isinstance(node, MultiNode):
@@ -114,6 +116,16 @@ class Engine:
             notice = phrase(person.lang, result.reason, **result.values)
             return self._again(dialogue, session, person, notice, "rejected")
         return self._accept(dialogue, session, node, result.value, person)
+
+    @staticmethod
+    def _tip_details(
+        dialogue: CompiledDialogue, session: Session, incoming: Incoming, person: Person
+    ) -> Turn | None:
+        """A tip's "Details", pressed any time during its session: the whole tip, nothing moved."""
+        if incoming.kind != "choice" or incoming.session_id not in {None, session.id}:
+            return None
+        shown = tip_details(dialogue, session, incoming.value, person)
+        return Turn((shown,), session, "details") if shown is not None else None
 
     def details(self, session: Session, incoming: Incoming) -> Turn | None:
         """The full summary behind a finished session's "Details" button, if that was pressed."""

@@ -18,6 +18,7 @@ from bot.dialogue.model import (
     EndNode,
     LadderChart,
     MultiNode,
+    SayNode,
     ScaleNode,
 )
 from bot.engine.multi import OFF, ON, PICKED, picked_of, without_picked
@@ -28,8 +29,11 @@ from bot.records import Profile, Session
 
 NO_PROFILE = Profile()
 
-# A line holding only "---" in an end node's text puts what follows behind a "Details" button.
-DETAILS = "details"  # the value the "Details" button sends
+# A line holding only "---" in an end node's or a tip's text puts what follows behind a
+# "Details" button. An end node's button sends DETAILS; a tip's sends "details-" and the tip's
+# place among the dialogue's nodes (a node id may be too long for Telegram's 64-byte buttons).
+DETAILS = "details"
+TIP_DETAILS = re.compile(r"details-(\d{1,4})")
 _FOLD = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
 
 
@@ -92,10 +96,11 @@ def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Mes
         )
         done = Button(phrase(person.lang, "multi_done"), DONE)
         return Message(text, (*options, done), image, multi=True)
-    if isinstance(node, EndNode):
+    if isinstance(node, EndNode | SayNode):
         short, details = fold(text)
         if details is not None:
-            button = Button(phrase(person.lang, "details_button"), DETAILS)
+            value = DETAILS if isinstance(node, EndNode) else f"{DETAILS}-{_place(dialogue, node)}"
+            button = Button(phrase(person.lang, "details_button"), value)
             return Message(short, (button,), image, details=f"{short}\n\n{details}")
         return Message(text, image=image)
     if isinstance(node, DateNode):
@@ -109,6 +114,29 @@ def present(dialogue: CompiledDialogue, session: Session, person: Person) -> Mes
             text += f"\n<i>{html.escape(ends, quote=False)}</i>"
         return Message(text, tuple(Button(str(i), str(i)) for i in range(1, 6)), image)
     return Message(text, image=image)
+
+
+def tip_details(
+    dialogue: CompiledDialogue, session: Session, value: str, person: Person
+) -> Message | None:
+    """The whole text of the tip whose "Details" button sent ``value``, or None if it names no
+    tip with details (read again from the session's answers: a tip saves nothing)."""
+    match = TIP_DETAILS.fullmatch(value)
+    ids = list(dialogue.model.nodes)
+    if match is None or int(match[1]) >= len(ids):
+        return None
+    node_id = ids[int(match[1])]
+    if not isinstance(dialogue.model.nodes[node_id], SayNode):
+        return None
+    try:  # a forged button may name a tip the user never reached, whose names are not set
+        short, details = fold(dialogue.render(node_id, person.lang, context(session, person)))
+    except RenderError:
+        return None
+    return None if details is None else Message(f"{short}\n\n{details}")
+
+
+def _place(dialogue: CompiledDialogue, node: object) -> int:
+    return next(i for i, n in enumerate(dialogue.model.nodes.values()) if n is node)
 
 
 def _chart(

@@ -97,6 +97,21 @@ async def test_the_terminal_shows_a_summarys_details_when_asked(
     assert "Uitleg: koffie loont." in after
 
 
+async def test_the_terminal_shows_a_tip_whole_and_numbers_only_the_questions_buttons(
+    coach: Coach, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    lines = lines_of("koffie", "50", "2", "1")
+    chat = TerminalChat(coach, Visitor("terminal:eva", "Eva"), lines, out, tmp_path)
+
+    assert await chat.run("kinds", "nl") == 0
+
+    shown = out.getvalue()
+    assert "Druk! Score 100.\n\nWie druk is, plant eerst en verkoopt koffie daarna." in shown
+    assert "Details" not in shown.partition("Links klaar")[0]  # a terminal has the room
+    assert "Links klaar: koffie" in shown  # "1" answered the question, not the tip
+
+
 async def test_a_typed_answer_meant_for_a_question_answered_elsewhere_is_not_taken(
     coach: Coach, tmp_path: Path
 ) -> None:

@@ -188,6 +188,40 @@ def test_an_end_with_a_fold_shows_the_top_and_keeps_the_whole_text_behind_detail
     assert engine.details(session, another_session) is None
 
 
+def test_a_tip_with_a_fold_keeps_its_explanation_behind_details_while_the_walk_goes_on(
+    engine: Engine,
+) -> None:
+    session = answer(engine, engine.start(1, "kinds", EVE).session, "koffie", "50").session
+    busy = engine.reply(replace(session, id=7), Incoming.choice("2"), EVE)
+    [tip, question] = busy.messages
+    pressed = Incoming.choice(tip.buttons[0].value, busy.session.step, session_id=7)
+
+    shown = engine.reply(busy.session, pressed, EVE)
+    earlier = replace(pressed, step=busy.session.step - 1)  # pressed after later answers
+    later = engine.reply(busy.session, earlier, EVE)
+
+    assert tip.text == "Druk! Score 100."
+    assert [b.label for b in tip.buttons] == ["Details"]
+    assert texts(shown) == [
+        "Druk! Score 100.\n\nWie druk is, plant eerst en verkoopt koffie daarna."
+    ]
+    assert shown.outcome == "details"
+    assert shown.session is busy.session  # reading the tip moves nothing and saves nothing
+    assert shown.saved == ()
+    assert question.text == "Welke kant op, koffie?"
+    assert "summary" not in busy.session.answers
+    assert later.outcome == "details"  # a tip stays readable while the walk goes on
+
+
+@pytest.mark.parametrize("value", ["details-0", "details-1", "details-999", "details-x"])
+def test_a_forged_tip_details_button_is_just_a_wrong_button(engine: Engine, value: str) -> None:
+    # node 0 is the greeting (no fold), node 1 a question; neither has details to show
+    turn = engine.reply(at_route(engine), Incoming.choice(value), EVE)
+
+    assert turn.outcome == "rejected"
+    assert turn.session.node == "route"
+
+
 def test_an_end_without_a_fold_has_no_details_button_and_saves_no_summary(
     engine: Engine,
 ) -> None:

@@ -202,3 +202,25 @@ async def test_a_summary_with_details_shows_them_on_a_press_only(api: FakeBotAPI
     assert eva.messages[-1].text is not None
     assert "Uitleg: koffie loont." in eva.messages[-1].text
     assert summary.buttons == []  # pressed once: the button is gone from the summary
+
+
+async def test_a_tip_with_details_opens_on_a_press_and_the_question_stays_live(
+    api: FakeBotAPI, bot: App
+) -> None:
+    eva = FakeUser(api, 532, "Eva")
+    await choose_language(api, eva, "Nederlands")
+    await step(api, eva, "Alle soorten", "> koffie", "> 50", "2")
+    tip, question = eva.messages[-2:]
+    assert question.button_labels() == ["Links", "Rechts"]
+    assert tip.text == "Druk! Score 100."
+    assert tip.button_labels() == ["Details"]
+
+    await step(api, eva, "Details")
+
+    assert eva.messages[-1].text == (
+        "Druk! Score 100.\n\nWie druk is, plant eerst en verkoopt koffie daarna."
+    )
+    assert tip.buttons == []  # pressed once: the button is gone from the tip
+    await step(api, eva, "Links")  # the question below it still takes its answer
+    assert eva.messages[-1].text is not None
+    assert eva.messages[-1].text.startswith("Links klaar: koffie")
