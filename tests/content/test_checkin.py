@@ -142,3 +142,27 @@ def test_a_vague_next_step_is_asked_again_and_never_becomes_the_commitment(
     assert commitment.text == "zet een kwartier in je agenda voor: Elke week één klant bedanken"
     assert "weet niet" not in done.messages[-1].text
     assert "weet ik veel" not in done.messages[-1].text
+
+
+@pytest.mark.parametrize("person", [EVE, SAM])
+def test_what_happened_and_what_they_learned_are_two_lines_of_the_ending(
+    engine: Engine, person: Person
+) -> None:
+    session = start(engine, person).session
+
+    turn = answer(
+        engine,
+        session,
+        Incoming.choice("yes"),
+        "Twee klanten belden terug",
+        "Kort werkt beter",
+        Incoming.choice("habit"),
+        "Elke vrijdag één klant bellen",
+        Incoming.choice("7"),
+        person=person,
+    )
+
+    lines = turn.messages[-1].text.splitlines()
+    praised = next(line for line in lines if "“Twee klanten belden terug”" in line)
+    assert "Kort werkt beter" not in praised
+    assert any(line.endswith("“Kort werkt beter”.") for line in lines)
