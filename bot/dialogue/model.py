@@ -23,6 +23,7 @@ RESERVED_NAMES = frozenset(
         "cycler",
         "vague",
         "vague_plan",
+        "pushy",
         "today",
     }
 )
