@@ -1,0 +1,251 @@
+"""The authentic track's exercises get feedback, and a salesperson who does not post is not
+treated as one who does.
+
+Plain engine walks, as a salesperson would notice them: own words that are a slogan, a single
+word or still the ad, and a rewrite that still pushes an offer or says nothing, are asked again
+once with the reason and a small example; a good answer goes on and is quoted; a second miss is
+taken without quoting it. Someone whose profile says they post on neither LinkedIn nor Instagram
+hears about the brochure and the promotional mail instead of an ambassador programme, and
+rewrites a mail to a customer instead of a post.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.model import ChoiceNode, ScaleNode
+from bot.engine.engine import Engine, Person
+from bot.engine.turn import Incoming, Turn
+from bot.records import Profile
+from tests.content.test_commitment_walks import TODAY, visible
+
+POSTER = Profile("consumer", "sportdranken", "inside", "2_to_5", ("instagram", "whatsapp"))
+FIELD_REP = Profile("b2b", "hydraulische slangen", "field", "over_10", ("phone", "events"))
+INSIDE = Profile("b2b", "planningssoftware", "inside", "under_2", ("email",))
+GOOD = {
+    "nl": "Je zei laatst dat de levering lang duurde, die is nu een week korter",
+    "en": "You said delivery took too long, it is a week quicker now",
+}
+
+
+def shown(turn: Turn) -> str:
+    """Every message of a turn, as one text."""
+    return "\n".join(m.text for m in turn.messages)
+
+
+def at(
+    engine: Engine,
+    lang: str,
+    node_id: str,
+    profile: Profile = POSTER,
+    choose: dict[str, str] | None = None,
+) -> tuple[Turn, Person, list[Turn]]:
+    """Walk the track up to ``node_id``: good typed answers, the first button unless
+    ``choose`` names one, 4 on a scale (so the rewrite exercise comes); every turn on the way."""
+    person = Person("Sam", lang, TODAY, profile=profile)
+    nodes = engine.catalog.get("authentic").model.nodes
+    turn = engine.start(1, "authentic", person)
+    seen = [turn]
+    while turn.session.node != node_id:
+        node = nodes[turn.session.node]
+        if isinstance(node, ChoiceNode):
+            value = (choose or {}).get(turn.session.node, str(node.options[0].value))
+            incoming = Incoming.choice(value)
+        elif isinstance(node, ScaleNode):
+            incoming = Incoming.choice("4")
+        else:
+            incoming = Incoming.text(GOOD[lang])
+        turn = engine.reply(turn.session, incoming, person)
+        assert turn.outcome == "accepted", (node_id, turn.notice)
+        seen.append(turn)
+    return turn, person, seen
+
+
+def say(engine: Engine, turn: Turn, person: Person, text: str) -> Turn:
+    """Type ``text`` as the answer to the question ``turn`` ends on."""
+    after = engine.reply(turn.session, Incoming.text(text), person)
+    assert after.outcome == "accepted", after.notice
+    return after
+
+
+# -- own words ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer", "why"),
+    [
+        ("nl", "Innovatie die werkt", "Dat leest nog als een kop of een slogan"),
+        ("nl", "Nieuw!", "Dat leest nog als een kop of een slogan"),
+        ("nl", "Nu 20% korting op alle sportdranken in onze webshop", "de reclame zelf"),
+        ("nl", "weet niet", "Geen bericht bij de hand?"),
+        ("en", "Powering your progress", "That still reads like a headline or a slogan"),
+        ("en", "Buy now and get two bottles for the price of one", "the ad itself"),
+    ],
+)
+def test_own_words_that_are_a_slogan_or_the_ad_are_asked_again_with_the_reason(
+    engine: Engine, lang: str, answer: str, why: str
+) -> None:
+    turn, person, _ = at(engine, lang, "own_words")
+
+    again = say(engine, turn, person, answer)
+
+    assert again.session.node == "own_words_again"
+    assert why in shown(again)
+    assert "‘Je zei laatst" in shown(again) or "‘You said delivery" in shown(again)  # an example
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_own_words_that_sound_like_someone_go_on_and_are_quoted(engine: Engine, lang: str) -> None:
+    turn, person, _ = at(engine, lang, "own_words")
+
+    after = say(engine, turn, person, GOOD[lang])
+
+    assert after.session.node == "trust"
+    assert f"“{GOOD[lang]}”: " in shown(after)
+
+
+def test_a_second_slogan_is_taken_without_being_quoted_or_praised(engine: Engine) -> None:
+    turn, person, _ = at(engine, "nl", "own_words")
+
+    again = say(engine, turn, person, "Samen sterker")
+    after = say(engine, again, person, "Samen sterker, altijd!")
+
+    assert after.session.node == "trust"
+    assert "Samen sterker" not in shown(after)
+    assert "klinkt als jij" not in shown(after)
+    assert "kost oefening" in shown(after)
+
+
+# -- the rewrite -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer", "why"),
+    [
+        ("nl", "Deze week 20% korting op alle sportdranken!", "Daar zit nog een aanbod in"),
+        ("nl", "Bestel vóór vrijdag en je hebt het maandag in huis", "Daar zit nog een aanbod in"),
+        ("nl", "weet niet", "Daar heeft nog niemand iets aan"),
+        ("nl", "een tip", "Daar heeft nog niemand iets aan"),
+        ("en", "Special offer for our loyal runners this week", "There's still an offer in it"),
+        ("en", "idk", "That doesn't give anyone anything yet"),
+    ],
+)
+def test_a_rewrite_that_still_pushes_or_gives_nothing_is_asked_again_with_the_reason(
+    engine: Engine, lang: str, answer: str, why: str
+) -> None:
+    turn, person, _ = at(engine, lang, "rewrite")
+
+    again = say(engine, turn, person, answer)
+
+    assert again.session.node == "rewrite_again"
+    assert shown(again).startswith(why)
+    assert "<i>‘" in shown(again)  # with a small example
+    assert answer not in shown(again)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_rewrite_that_gives_something_goes_on_and_is_quoted(engine: Engine, lang: str) -> None:
+    turn, person, _ = at(engine, lang, "rewrite")
+    tip = {
+        "nl": "Drie manieren om je eerste tien kilometer fijner te lopen",
+        "en": "Three ways to make your first ten kilometres feel easier",
+    }[lang]
+
+    after = say(engine, turn, person, tip)
+
+    assert after.session.node == "buy_less"
+    assert f"“{tip}”." in shown(after)
+
+
+def test_a_second_pushy_rewrite_is_taken_without_being_quoted(engine: Engine) -> None:
+    turn, person, _ = at(engine, "nl", "rewrite")
+
+    again = say(engine, turn, person, "Nu 20% korting")
+    after = say(engine, again, person, "Nu 20% korting, alleen deze week")
+
+    assert after.session.node == "buy_less"
+    assert "korting" not in shown(after)
+    assert "Zonder aanbod schrijven is lastig" in shown(after)
+
+
+# -- principles --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answers", "praised"),
+    [
+        (["Ik noem bij elke claim een klantvoorbeeld"], True),
+        (["eerlijk zijn", "eerlijk zijn, altijd"], False),
+    ],
+)
+def test_a_checkable_principle_is_acknowledged_and_a_vague_one_is_not(
+    engine: Engine, answers: list[str], praised: bool
+) -> None:
+    turn, person, _ = at(engine, "nl", "principle_1")
+
+    for answer in answers:
+        turn = say(engine, turn, person, answer)
+
+    assert turn.session.node == "principle_2"
+    assert ("een klant kan het nagaan" in shown(turn)) is praised
+    assert "eerlijk zijn" not in shown(turn)
+
+
+# -- who does not post -------------------------------------------------------------------------
+
+POSTING = {
+    "nl": ["ambassadeursprogramma", "op hun eigen profiel", "verkoopbericht", "online"],
+    "en": ["ambassador programme", "on their own profiles", "sales message", "online"],
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("profile", [FIELD_REP, INSIDE], ids=["field_rep", "inside"])
+def test_who_does_not_post_hears_about_the_brochure_not_the_ambassador_programme(
+    engine: Engine, lang: str, profile: Profile
+) -> None:
+    turn, _, seen = at(engine, lang, "buy_less", profile, {"ambassador": "expected"})
+    texts = [m.text for t in seen for m in t.messages]
+    everything = "\n".join(texts).casefold()
+
+    assert not [p for p in POSTING[lang] if p in everything]
+    assert ("folder" if lang == "nl" else "brochure") in everything
+    assert "passing_on" in [t.session.node for t in seen]  # pass it on as it is, or in own words
+    assert all(visible(text) <= 600 for text in texts)
+    rewrite = next(t for t in seen if t.session.node == "rewrite").messages[-1].text
+    assert ("verkoopmail of appje" if lang == "nl" else "sales email or WhatsApp") in rewrite
+    on_a_visit = "bij een bezoek zegt" if lang == "nl" else "the first thing you say on a visit"
+    assert (on_a_visit in rewrite) is (profile is FIELD_REP)
+
+
+@pytest.mark.parametrize("profile", [POSTER, Profile()], ids=["poster", "no_profile"])
+def test_who_posts_or_told_us_nothing_hears_about_the_ambassador_programme(
+    engine: Engine, profile: Profile
+) -> None:
+    turn, _, seen = at(engine, "nl", "buy_less", profile, {"ambassador": "expected"})
+    everything = "\n".join(m.text for t in seen for m in t.messages)
+
+    assert "ambassadeursprogramma" in everything
+    assert "handling" in [t.session.node for t in seen]
+    rewrite = next(t for t in seen if t.session.node == "rewrite").messages[-1].text
+    assert "Pak je laatste verkoopbericht" in rewrite
+
+
+# -- the ideas of article 001 ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "need", "everyone"),
+    [
+        ("nl", "Of die klant het product wel nodig had", "klanten, collega's, leveranciers"),
+        ("en", "whether the customer needed the product at all", "customers, colleagues, suppliers"),
+    ],
+)
+def test_the_track_asks_whether_the_customer_needs_it_and_names_every_stakeholder(
+    engine: Engine, lang: str, need: str, everyone: str
+) -> None:
+    at_need, _, _ = at(engine, lang, "buy_less")
+    at_fit, _, _ = at(engine, lang, "fit")
+
+    assert need in shown(at_need)
+    assert everyone in shown(at_fit)
