@@ -11,9 +11,11 @@ rewrites a mail to a customer instead of a post.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from bot.dialogue.model import ChoiceNode, ScaleNode
+from bot.dialogue.model import ChoiceNode, DateNode, ScaleNode
 from bot.engine.engine import Engine, Person
 from bot.engine.turn import Incoming, Turn
 from bot.records import Profile
@@ -33,6 +35,37 @@ def shown(turn: Turn) -> str:
     return "\n".join(m.text for m in turn.messages)
 
 
+def typed(node: object, node_id: str, lang: str, choose: dict[str, str]) -> Incoming:
+    """A good answer: the first button unless ``choose`` names one, 4 on a scale (so the
+    rewrite exercise comes), tomorrow for a day, a real sentence for a text."""
+    if isinstance(node, ChoiceNode):
+        return Incoming.choice(choose.get(node_id, str(node.options[0].value)))
+    if isinstance(node, ScaleNode):
+        return Incoming.choice("4")
+    if isinstance(node, DateNode):
+        return Incoming.choice((TODAY + timedelta(days=1)).isoformat())
+    return Incoming.text(GOOD[lang])
+
+
+def walk_on(
+    engine: Engine,
+    turn: Turn,
+    person: Person,
+    until: str = "",
+    choose: dict[str, str] | None = None,
+) -> list[Turn]:
+    """Answer well from ``turn`` on until the question ``until`` (or the end); every turn."""
+    nodes = engine.catalog.get("authentic").model.nodes
+    seen = [turn]
+    while turn.session.node != until and not turn.finished:
+        node_id = turn.session.node
+        incoming = typed(nodes[node_id], node_id, person.lang, choose or {})
+        turn = engine.reply(turn.session, incoming, person)
+        assert turn.outcome in {"accepted", "completed"}, (node_id, turn.notice)
+        seen.append(turn)
+    return seen
+
+
 def at(
     engine: Engine,
     lang: str,
@@ -40,25 +73,10 @@ def at(
     profile: Profile = POSTER,
     choose: dict[str, str] | None = None,
 ) -> tuple[Turn, Person, list[Turn]]:
-    """Walk the track up to ``node_id``: good typed answers, the first button unless
-    ``choose`` names one, 4 on a scale (so the rewrite exercise comes); every turn on the way."""
+    """Walk the track with good answers up to the question ``node_id``; every turn on the way."""
     person = Person("Sam", lang, TODAY, profile=profile)
-    nodes = engine.catalog.get("authentic").model.nodes
-    turn = engine.start(1, "authentic", person)
-    seen = [turn]
-    while turn.session.node != node_id:
-        node = nodes[turn.session.node]
-        if isinstance(node, ChoiceNode):
-            value = (choose or {}).get(turn.session.node, str(node.options[0].value))
-            incoming = Incoming.choice(value)
-        elif isinstance(node, ScaleNode):
-            incoming = Incoming.choice("4")
-        else:
-            incoming = Incoming.text(GOOD[lang])
-        turn = engine.reply(turn.session, incoming, person)
-        assert turn.outcome == "accepted", (node_id, turn.notice)
-        seen.append(turn)
-    return turn, person, seen
+    seen = walk_on(engine, engine.start(1, "authentic", person), person, node_id, choose)
+    return seen[-1], person, seen
 
 
 def say(engine: Engine, turn: Turn, person: Person, text: str) -> Turn:
@@ -191,6 +209,19 @@ def test_a_checkable_principle_is_acknowledged_and_a_vague_one_is_not(
     assert "eerlijk zijn" not in shown(turn)
 
 
+def test_the_summary_leaves_out_a_principle_a_customer_cannot_check(engine: Engine) -> None:
+    turn, person, _ = at(engine, "en", "principle_2")
+    turn = say(engine, say(engine, turn, person, "no"), person, "never")
+
+    ending = walk_on(engine, turn, person)[-1]
+
+    details = ending.messages[-1].details or ""
+    assert ending.finished
+    assert "1. " + GOOD["en"] in details
+    assert "\n2. " + GOOD["en"] in details  # the third principle moves up
+    assert "never" not in details.casefold()
+
+
 # -- who does not post -------------------------------------------------------------------------
 
 POSTING = {
@@ -204,7 +235,7 @@ POSTING = {
 def test_who_does_not_post_hears_about_the_brochure_not_the_ambassador_programme(
     engine: Engine, lang: str, profile: Profile
 ) -> None:
-    turn, _, seen = at(engine, lang, "buy_less", profile, {"ambassador": "expected"})
+    _, _, seen = at(engine, lang, "buy_less", profile, {"ambassador": "expected"})
     texts = [m.text for t in seen for m in t.messages]
     everything = "\n".join(texts).casefold()
 
@@ -214,7 +245,11 @@ def test_who_does_not_post_hears_about_the_brochure_not_the_ambassador_programme
     assert all(visible(text) <= 600 for text in texts)
     rewrite = next(t for t in seen if t.session.node == "rewrite").messages[-1].text
     assert ("verkoopmail of appje" if lang == "nl" else "sales email or WhatsApp") in rewrite
-    on_a_visit = "bij een bezoek zegt" if lang == "nl" else "the first thing you say on a visit"
+    on_a_visit = (
+        "wat je als eerste zegt bij een bezoek"
+        if lang == "nl"
+        else "the first thing you say on a visit"
+    )
     assert (on_a_visit in rewrite) is (profile is FIELD_REP)
 
 
@@ -222,7 +257,7 @@ def test_who_does_not_post_hears_about_the_brochure_not_the_ambassador_programme
 def test_who_posts_or_told_us_nothing_hears_about_the_ambassador_programme(
     engine: Engine, profile: Profile
 ) -> None:
-    turn, _, seen = at(engine, "nl", "buy_less", profile, {"ambassador": "expected"})
+    _, _, seen = at(engine, "nl", "buy_less", profile, {"ambassador": "expected"})
     everything = "\n".join(m.text for t in seen for m in t.messages)
 
     assert "ambassadeursprogramma" in everything
@@ -238,7 +273,11 @@ def test_who_posts_or_told_us_nothing_hears_about_the_ambassador_programme(
     ("lang", "need", "everyone"),
     [
         ("nl", "Of die klant het product wel nodig had", "klanten, collega's, leveranciers"),
-        ("en", "whether the customer needed the product at all", "customers, colleagues, suppliers"),
+        (
+            "en",
+            "whether the customer needed the product at all",
+            "customers, colleagues, suppliers",
+        ),
     ],
 )
 def test_the_track_asks_whether_the_customer_needs_it_and_names_every_stakeholder(
