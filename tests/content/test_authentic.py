@@ -86,104 +86,82 @@ def say(engine: Engine, turn: Turn, person: Person, text: str) -> Turn:
     return after
 
 
-# -- own words ---------------------------------------------------------------------------------
+# -- own words and the rewrite -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("lang", "answer", "why"),
-    [
-        ("nl", "Innovatie die werkt", "Dat leest nog als een kop of een slogan"),
-        ("nl", "Nieuw!", "Dat leest nog als een kop of een slogan"),
-        ("nl", "Nu 20% korting op alle sportdranken in onze webshop", "de reclame zelf"),
-        ("nl", "weet niet", "Geen bericht bij de hand?"),
-        ("en", "Powering your progress", "That still reads like a headline or a slogan"),
-        ("en", "Buy now and get two bottles for the price of one", "the ad itself"),
-    ],
-)
-def test_own_words_that_are_a_slogan_or_the_ad_are_asked_again_with_the_reason(
-    engine: Engine, lang: str, answer: str, why: str
+# Own words that are a slogan, one word or the ad itself, and a rewrite that still pushes an
+# offer or gives nothing: (exercise, language, answer, the reason the bot gives).
+MISSES = [
+    ("own_words", "nl", "Innovatie die werkt", "Dat leest nog als een kop of een slogan"),
+    ("own_words", "nl", "Nieuw!", "Dat leest nog als een kop of een slogan"),
+    ("own_words", "nl", "Nu 20% korting op alle sportdranken bij ons", "Dat klinkt nog als de"),
+    ("own_words", "nl", "weet niet", "Geen bericht bij de hand?"),
+    ("own_words", "en", "Powering your progress", "That still reads like a headline"),
+    ("own_words", "en", "Buy now and get two bottles for the price of one", "That still sounds"),
+    ("rewrite", "nl", "Deze week 20% korting op alle sportdranken!", "Daar zit nog een aanbod in"),
+    ("rewrite", "nl", "Bestel vóór vrijdag en je hebt het maandag", "Daar zit nog een aanbod in"),
+    ("rewrite", "nl", "weet niet", "Daar heeft nog niemand iets aan"),
+    ("rewrite", "nl", "een tip", "Daar heeft nog niemand iets aan"),
+    ("rewrite", "en", "Special offer for our loyal runners", "There's still an offer in it"),
+    ("rewrite", "en", "idk", "That doesn't give anyone anything yet"),
+]
+
+
+@pytest.mark.parametrize(("exercise", "lang", "answer", "why"), MISSES)
+def test_an_exercise_that_misses_is_asked_again_with_the_reason_and_an_example(
+    engine: Engine, exercise: str, lang: str, answer: str, why: str
 ) -> None:
-    turn, person, _ = at(engine, lang, "own_words")
+    turn, person, _ = at(engine, lang, exercise)
 
     again = say(engine, turn, person, answer)
 
-    assert again.session.node == "own_words_again"
-    assert why in shown(again)
-    assert "‘Je zei laatst" in shown(again) or "‘You said delivery" in shown(again)  # an example
-
-
-@pytest.mark.parametrize("lang", ["nl", "en"])
-def test_own_words_that_sound_like_someone_go_on_and_are_quoted(engine: Engine, lang: str) -> None:
-    turn, person, _ = at(engine, lang, "own_words")
-
-    after = say(engine, turn, person, GOOD[lang])
-
-    assert after.session.node == "trust"
-    assert f"“{GOOD[lang]}”: " in shown(after)
-
-
-def test_a_second_slogan_is_taken_without_being_quoted_or_praised(engine: Engine) -> None:
-    turn, person, _ = at(engine, "nl", "own_words")
-
-    again = say(engine, turn, person, "Samen sterker")
-    after = say(engine, again, person, "Samen sterker, altijd!")
-
-    assert after.session.node == "trust"
-    assert "Samen sterker" not in shown(after)
-    assert "klinkt als jij" not in shown(after)
-    assert "kost oefening" in shown(after)
-
-
-# -- the rewrite -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("lang", "answer", "why"),
-    [
-        ("nl", "Deze week 20% korting op alle sportdranken!", "Daar zit nog een aanbod in"),
-        ("nl", "Bestel vóór vrijdag en je hebt het maandag in huis", "Daar zit nog een aanbod in"),
-        ("nl", "weet niet", "Daar heeft nog niemand iets aan"),
-        ("nl", "een tip", "Daar heeft nog niemand iets aan"),
-        ("en", "Special offer for our loyal runners this week", "There's still an offer in it"),
-        ("en", "idk", "That doesn't give anyone anything yet"),
-    ],
-)
-def test_a_rewrite_that_still_pushes_or_gives_nothing_is_asked_again_with_the_reason(
-    engine: Engine, lang: str, answer: str, why: str
-) -> None:
-    turn, person, _ = at(engine, lang, "rewrite")
-
-    again = say(engine, turn, person, answer)
-
-    assert again.session.node == "rewrite_again"
+    assert again.session.node == f"{exercise}_again"
     assert shown(again).startswith(why)
-    assert "<i>‘" in shown(again)  # with a small example
+    assert "<i>‘" in shown(again)  # a small example
     assert answer not in shown(again)
 
 
+TIP = {
+    "nl": "Drie manieren om je eerste tien kilometer fijner te lopen",
+    "en": "Three ways to make your first ten kilometres feel easier",
+}
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_a_rewrite_that_gives_something_goes_on_and_is_quoted(engine: Engine, lang: str) -> None:
-    turn, person, _ = at(engine, lang, "rewrite")
-    tip = {
-        "nl": "Drie manieren om je eerste tien kilometer fijner te lopen",
-        "en": "Three ways to make your first ten kilometres feel easier",
-    }[lang]
+@pytest.mark.parametrize(
+    ("exercise", "answers", "goes_to", "quoted"),
+    [("own_words", GOOD, "trust", "“{}”: "), ("rewrite", TIP, "buy_less", "“{}”.")],
+)
+def test_an_exercise_done_well_goes_on_and_is_quoted(
+    engine: Engine, lang: str, exercise: str, answers: dict[str, str], goes_to: str, quoted: str
+) -> None:
+    turn, person, _ = at(engine, lang, exercise)
 
-    after = say(engine, turn, person, tip)
+    after = say(engine, turn, person, answers[lang])
 
-    assert after.session.node == "buy_less"
-    assert f"“{tip}”." in shown(after)
+    assert after.session.node == goes_to
+    assert quoted.format(answers[lang]) in shown(after)
 
 
-def test_a_second_pushy_rewrite_is_taken_without_being_quoted(engine: Engine) -> None:
-    turn, person, _ = at(engine, "nl", "rewrite")
+@pytest.mark.parametrize(
+    ("exercise", "first", "second", "goes_to", "instead"),
+    [
+        ("own_words", "Samen sterker", "Samen sterker, altijd!", "trust", "kost oefening"),
+        ("rewrite", "Nu 20% korting", "Nu 20% korting, alleen deze week", "buy_less", "lastig"),
+    ],
+)
+def test_a_second_miss_is_taken_without_being_quoted_or_praised(
+    engine: Engine, exercise: str, first: str, second: str, goes_to: str, instead: str
+) -> None:
+    turn, person, _ = at(engine, "nl", exercise)
 
-    again = say(engine, turn, person, "Nu 20% korting")
-    after = say(engine, again, person, "Nu 20% korting, alleen deze week")
+    after = say(engine, say(engine, turn, person, first), person, second)
 
-    assert after.session.node == "buy_less"
-    assert "korting" not in shown(after)
-    assert "Zonder aanbod schrijven is lastig" in shown(after)
+    assert after.session.node == goes_to
+    assert first.split()[-1] not in shown(after)
+    assert "klinkt als jij" not in shown(after)
+    assert "Daar heb je de opening" not in shown(after)
+    assert instead in shown(after)
 
 
 # -- principles --------------------------------------------------------------------------------
