@@ -1,10 +1,11 @@
 """Checks on what a salesperson typed, for conditions and texts: ``vague()``, ``vague_plan()``,
-``pick()`` and ``short``.
+``pick()``, ``pushy()`` and ``short``.
 
 Pure functions without I/O. ``vague`` tells a non-answer ("weet niet", "idk", "?", "niks",
 one filler word, keyboard mash) from real content, in Dutch and English; ``vague_plan`` also
 refuses plans that commit to nothing ("gewoon doorgaan", "same as always"); ``pick`` reads a
-typed "1" or "2" as one of the examples offered; ``short`` turns a
+typed "1" or "2" as one of the examples offered; ``pushy`` spots a text that still pushes an
+offer ("20% korting", "bestel nu", "buy now"); ``short`` turns a
 long answer into a phrase a text can quote.
 """
 
@@ -132,6 +133,43 @@ def pick(answer: Any, *choices: Any) -> Any:
     if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(choices):
         return choices[int(typed) - 1]
     return answer
+
+
+# -- pushy ------------------------------------------------------------------------------------
+
+# Words and phrases that push an offer, compared like vague phrases (whole words, lower case,
+# no accents): a message holding one still sells before it gives.
+_PUSH_WORDS = _set(
+    """
+    actie acties actieprijs actieprijzen actiecode weekactie zomeractie kerstactie uitverkoop
+    sale bestel bestellen profiteer scoor discount discounts deals promo promos promotion coupon
+    """
+)
+_PUSH_PHRASES = """
+    nu kopen | koop nu | laatste kans | alleen vandaag | op is op | buy now | order now
+    | shop now | book now | sign up now | special offer | special offers | our offer
+    | this offer | new offer | best offer | limited offer | limited time | offer ends | today only
+    | last chance | money off | while stocks last
+"""
+PUSH_PHRASES = tuple(p.strip() for p in _PUSH_PHRASES.split("|"))
+# Inside a compound ("zomerkorting", "kortingscode", "openingsaanbieding"), but not "verkorting".
+_PUSH_PARTS = ("korting", "aanbieding")
+_NOT_PUSH = ("verkort", "inkort", "afkort")
+_PERCENT_OFF = re.compile(r"\d\s*%\s*off\b", re.IGNORECASE)
+
+
+def pushy(value: Any) -> bool:
+    """Whether a text still pushes an offer: korting, actie, bestel nu, discount, buy now."""
+    if not isinstance(value, str):
+        return False
+    words = _words(value[:2000])
+    said = f" {' '.join(words)} "
+    return (
+        any(w in _PUSH_WORDS for w in words)
+        or any(p in w and not w.startswith(_NOT_PUSH) for w in words for p in _PUSH_PARTS)
+        or any(f" {p} " in said for p in PUSH_PHRASES)
+        or _PERCENT_OFF.search(value[:2000]) is not None
+    )
 
 
 def _words(text: str) -> list[str]:

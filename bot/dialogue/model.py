@@ -24,6 +24,7 @@ RESERVED_NAMES = frozenset(
         "vague",
         "vague_plan",
         "pick",
+        "pushy",
         "today",
     }
 )

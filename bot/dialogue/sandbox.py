@@ -27,7 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import _PassArg, generate_lorem_ipsum
 
 from bot.dialogue import dates, limits
-from bot.dialogue.answer_checks import pick, short, vague, vague_plan
+from bot.dialogue.answer_checks import pick, pushy, short, vague, vague_plan
 
 # Methods a text may call on answers and values; anything else on a str, number, list or
 # dict is refused (format, translate, to_bytes, ... could build huge values unchecked).
@@ -242,16 +242,15 @@ def _small_range(*args: int) -> range:
     return result
 
 
-def _guarded_vague(value: Any = None) -> bool:
-    """``vague(answer)`` in texts and conditions, its work counted like a filter's."""
-    current().value(value)
-    return vague(value)
+def _counted(check: Callable[[Any], bool]) -> Callable[..., bool]:
+    """An answer check such as ``vague(answer)``, its work counted like a filter's."""
 
+    @wraps(check)
+    def guarded(value: Any = None) -> bool:
+        current().value(value)
+        return check(value)
 
-def _guarded_vague_plan(value: Any = None) -> bool:
-    """``vague_plan(answer)`` in texts and conditions, its work counted like a filter's."""
-    current().value(value)
-    return vague_plan(value)
+    return guarded
 
 
 def _guarded_pick(answer: Any = None, *choices: Any) -> Any:
@@ -298,8 +297,8 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
         self.globals["range"] = _small_range
         self.globals["lipsum"] = _small_lipsum
-        self.globals["vague"] = _guarded_vague
-        self.globals["vague_plan"] = _guarded_vague_plan
+        for check in (vague, vague_plan, pushy):
+            self.globals[check.__name__] = _counted(check)
         self.globals["pick"] = _guarded_pick
         self.globals["days_until"] = _days_until
 
