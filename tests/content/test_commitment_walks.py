@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import pytest
 from markupsafe import escape
 
-from bot.dialogue.answer_checks import vague
+from bot.dialogue.answer_checks import short, vague
 from bot.dialogue.model import ChoiceNode, DateNode, NumberNode, ScaleNode, TextNode
 from bot.engine.engine import Engine, Person
 from bot.engine.phrases import phrase
@@ -300,6 +300,12 @@ def test_every_walk_ends_with_a_dated_commitment_that_fits_a_phone(
     assert not vague(plan)
     assert plan.casefold() not in LAZY_PLANS[lang]
     assert commitment.text.startswith(plan)
+    details = found.turns[-1].messages[-1].details or ""
+    shown = str(escape(plan))
+    start = shown[:60].casefold()
+    if str(short(escape(plan), 160)) != shown:  # cut on top: said whole once, below
+        start = shown.casefold()
+    assert details.casefold().count(start) == 1, details
     for answer, went_to in found.typed_plans:
         if vague(answer) or answer.casefold() in LAZY_PLANS[lang]:
             assert went_to.endswith(("_again", "smaller_step")), (answer, went_to)
