@@ -71,7 +71,7 @@ async def test_a_whole_dutch_track_by_buttons_and_text(
         "2 · Beter",
         "1 · Basis",
     )
-    question = next(m for m in eva.messages if m.text and "Hoe bedank je hem?" in m.text)
+    question = next(m for m in eva.messages if m.text and "Hoe bedank je die?" in m.text)
     await step(
         api, eva, "3 · Best", "> Elke week één klant <b>bedanken</b> & taggen", "> over 7 dagen"
     )
@@ -144,7 +144,7 @@ async def test_back_restart_cancel_and_language_commands(
         api, eva, "Relaties, geen transacties", "Ik zorg voor lunch en een borrel", "> /back"
     )
     assert eva.texts()[-1].startswith("Oké, we gaan een stap terug.\n\n")
-    assert "Hoe bedank je hem?" in eva.texts()[-1]
+    assert "Hoe bedank je die?" in eva.texts()[-1]
 
     await step(api, eva, "> /restart")
     assert track_rows(database_url, "SELECT status FROM sessions ORDER BY id") == [
