@@ -137,7 +137,7 @@ def test_bad_input_gets_an_explanation_never_a_traceback(database_url: str) -> N
     assert "Ik heb nog geen antwoord gezien" in out
     assert "Kies een van de knoppen" in out
     assert "maximaal 500 tekens (nu 10000)" in out
-    assert "Zo uit je hoofd is dat lastig, dus maak het kleiner." in out  # "ok" says nothing
+    assert "Zo uit je hoofd is dat lastig, dus maken we het kleiner." in out  # "ok" says nothing
     assert "Traceback" not in result.stderr + out
 
 
