@@ -10,7 +10,7 @@ from tests.channels.conftest import Spawn
 from tests.db import rows
 
 QUESTIONS = {
-    "moving": "Hoe bedank je hem?",
+    "moving": "Hoe bedank je die?",
     "relationships": "Ladder 1: relaties bouwen",
     "relationships_example": "Geef eens een voorbeeld",
     "status": "Ladder 2: status verdienen",

@@ -112,7 +112,7 @@ def test_an_unfinished_session_is_resumed_on_the_next_start(database_url: str) -
 
     assert "Welkom terug" in result.stdout
     assert "Ladder 2: status verdienen" in result.stdout
-    assert "Hoe bedank je hem?" not in result.stdout
+    assert "Hoe bedank je die?" not in result.stdout
 
 
 def test_back_restart_help_and_unknown_commands(database_url: str) -> None:
@@ -125,7 +125,7 @@ def test_back_restart_help_and_unknown_commands(database_url: str) -> None:
     assert after_back.lstrip().startswith("Ladder 1: relaties bouwen")
     assert "/menu – kies een gesprek" in out
     assert "Dat commando ken ik niet" in out
-    assert out.count("Hoe bedank je hem?") == 2  # once at the start, once after /restart
+    assert out.count("Hoe bedank je die?") == 2  # once at the start, once after /restart
     assert "Tot ziens!" in out
 
 
@@ -137,7 +137,7 @@ def test_bad_input_gets_an_explanation_never_a_traceback(database_url: str) -> N
     assert "Ik heb nog geen antwoord gezien" in out
     assert "Kies een van de knoppen" in out
     assert "maximaal 500 tekens (nu 10000)" in out
-    assert "Zo uit je hoofd is dat lastig, dus maak het kleiner." in out  # "ok" says nothing
+    assert "Zo uit je hoofd is dat lastig, dus maken we het kleiner." in out  # "ok" says nothing
     assert "Traceback" not in result.stderr + out
 
 
@@ -150,7 +150,7 @@ def test_an_unknown_dialogue_id_is_explained(database_url: str) -> None:
 
 def test_each_question_is_flushed_before_the_answer_is_read(spawn: Spawn) -> None:
     chat = spawn("--user", "Eva", "--dialogue", "relationships")
-    chat.expect("Hoe bedank je hem?")  # seen while stdin is still open
+    chat.expect("Hoe bedank je die?")  # seen while stdin is still open
     chat.send("2")
     chat.expect("Ladder 1: relaties bouwen")
     assert chat.close() == 0
@@ -160,7 +160,7 @@ def test_ctrl_c_says_goodbye_without_a_traceback_and_keeps_answers(
     database_url: str, spawn: Spawn
 ) -> None:
     chat = spawn("--user", "Eva", "--dialogue", "relationships")
-    chat.expect("Hoe bedank je hem?")
+    chat.expect("Hoe bedank je die?")
     chat.send("2")
     chat.expect("Ladder 1: relaties bouwen")
 

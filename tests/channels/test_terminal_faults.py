@@ -49,7 +49,7 @@ def test_a_locked_database_is_told_and_the_answer_can_be_sent_again(
         chat = spawn_sqlite(*ARGS)
     finally:
         del os.environ["COACHBOT_DB_BUSY_SECONDS"]
-    chat.expect("Hoe bedank je hem?")
+    chat.expect("Hoe bedank je die?")
     other = sqlite3.connect(sqlite_url.split("///", 1)[1], isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
 
@@ -67,7 +67,7 @@ def test_a_locked_database_is_told_and_the_answer_can_be_sent_again(
 
 def test_a_second_window_cannot_misplace_an_answer(sqlite_url: str, spawn_sqlite: Spawn) -> None:
     first = spawn_sqlite(*ARGS)
-    first.expect("Hoe bedank je hem?")
+    first.expect("Hoe bedank je die?")
     first.send("2")
     first.expect("Ladder 1: relaties bouwen")
     second = spawn_sqlite(*ARGS)

@@ -25,7 +25,7 @@ PROMPTS = [
     ("In welke taal", "Nederlands"),
     ("Aan wie verkoop je vooral?", "Sla maar over"),  # the profile, skipped
     ("Kies een gesprek", "Relaties, geen transacties"),
-    ("Hoe bedank je hem?", "Ik zorg voor lunch en een borrel"),
+    ("Hoe bedank je die?", "Ik zorg voor lunch en een borrel"),
     ("Ladder 1: relaties bouwen", "2 · Beter"),
     ("Ladder 2: status verdienen", "1 · Basis"),
     ("Ladder 3: sociale valuta maken", "3 · Best"),

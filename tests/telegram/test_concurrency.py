@@ -21,7 +21,7 @@ WALK = [
     ("> /start", "In welke taal"),
     ("Nederlands", "Aan wie verkoop je vooral?"),
     ("Sla maar over", "Kies een gesprek"),
-    ("Relaties, geen transacties", "Hoe bedank je hem?"),
+    ("Relaties, geen transacties", "Hoe bedank je die?"),
     ("Ik zorg voor lunch en een borrel", "Ladder 1: relaties bouwen"),
     ("2 · Beter", "Ladder 2: status verdienen"),
     ("1 · Basis", "Ladder 3: sociale valuta maken"),

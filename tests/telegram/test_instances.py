@@ -77,7 +77,7 @@ async def test_a_double_tap_landing_on_two_instances_counts_once(
     for user in users:
         taps += [
             deliver(first, answer_button(user, "Ik zorg voor lunch en een borrel")),
-            deliver(second, answer_button(user, "Ik help hem later terug")),
+            deliver(second, answer_button(user, "Ik help later terug")),
         ]
     await asyncio.gather(*taps)
 

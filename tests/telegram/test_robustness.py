@@ -19,7 +19,7 @@ from tests.telegram.fake_api import FakeBotAPI
 from tests.telegram.fake_user import FakeUser
 from tests.telegram.test_salesperson import choose_language, step
 
-QUESTION = "Hoe bedank je hem?"
+QUESTION = "Hoe bedank je die?"
 
 
 async def at_first_question(api: FakeBotAPI, user: FakeUser) -> None:
@@ -120,7 +120,7 @@ async def test_ten_thousand_characters_and_html_in_an_answer(
         too_long
         == "Dat is te lang: maximaal 500 tekens (nu 10000). Maak het korter en stuur het opnieuw."
     )
-    tip = next(t for t in eva.texts() if "Houd de verbinding gaande" in t)
+    tip = next(t for t in eva.texts() if "Blijf verbinden" in t)
     assert "“Ik stelde &lt;b&gt;Anna&lt;/b&gt; &amp; &lt;/code&gt; Bert voor”" in tip
     assert track_rows(
         database_url, "SELECT value FROM answers WHERE key = 'relationships_example'"
