@@ -177,7 +177,7 @@ async def test_a_number_question_by_text_in_a_track(
 
     texts = eva.texts()
     assert any(
-        "segment dat <b>commodity</b> aan het worden is" in t for t in texts
+        "dan wordt jouw markt een <b>commodity</b>" in t for t in texts
     )  # the phase-out warning
     assert any(t.startswith("Ik verwacht een getal, bijvoorbeeld 1.500.\n\n") for t in texts)
     assert any(t.startswith("Je rating: <b>75</b> euro per bericht.") for t in texts)
