@@ -238,3 +238,31 @@ def test_after_a_smaller_step_the_summary_shows_the_new_plan_not_the_old_surenes
     assert old in details  # kept for later, as the first idea
     assert "1 van 5" not in details
     assert "1 out of 5" not in details
+
+
+OFFICE = ["bel je eigen nummer", "call your own number", "belt zodra", "call once"]
+QUOTE = ["je laatste offerte", "your latest quote"]
+
+
+def _lazy_plan_ideas(engine: Engine, lang: str, profile: Profile) -> str:
+    """The two examples the why track offers for a lazy plan, for every risky moment."""
+    why = engine.catalog.get("why")
+    ideas = []
+    for risk in ["first", "offer", "delivery", "after"]:
+        names = {"risk": risk, "owner": "me", "action": "x", "lang": lang}
+        examples = why.computed("action", {**names, "profile": profile.names()})
+        ideas += [examples["example_1"], examples["example_2"]]
+    return " ".join(ideas)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("profile", [B2B_FIELD, B2B_INSIDE, CONSUMER, CONSUMER_FIELD, NOBODY])
+def test_the_examples_for_a_lazy_why_plan_fit_the_role_and_market(
+    engine: Engine, lang: str, profile: Profile
+) -> None:
+    ideas = _lazy_plan_ideas(engine, lang, profile)
+
+    from_the_office = [w for w in OFFICE if w in ideas]
+    a_quote = [w for w in QUOTE if w in ideas]
+    assert from_the_office == [] if profile.role == "field" else from_the_office != []
+    assert a_quote == [] if profile.market == "consumer" else a_quote != []
