@@ -442,3 +442,34 @@ def test_a_principle_a_customer_cannot_check_is_asked_again(
     after = engine.reply(turn.session, Incoming.text(principle), person)
 
     assert after.session.node == goes_to
+
+
+MAX_ECHOES = 4  # messages (Details included) that may quote one answer in a walk
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=[p.key for p in PERSONAS])
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("track", TRACKS)
+def test_no_answer_is_echoed_over_and_over(
+    engine: Engine, track: str, lang: str, persona: Persona
+) -> None:
+    """Every text answer is made unique, then counted in what the walk shows."""
+    person = Person("Sam", lang, TODAY, profile=persona.profile)
+    dialogue = engine.catalog.get(track)
+    speaker = Salesperson(persona, "real", lang, 3)
+    turn = engine.start(1, track, person)
+    shown: list[str] = []
+    marks: list[str] = []
+    while not turn.finished:
+        node = dialogue.model.nodes[turn.session.node]
+        incoming = speaker.answer(node, turn.session.node)
+        if isinstance(node, TextNode) and node.save not in {"action", "small_action"}:
+            marks.append(f"antwoord{len(marks)}x")
+            incoming = Incoming.text(f"{marks[-1]} {incoming.value}")
+        turn = engine.reply(turn.session, incoming, person)
+        if turn.outcome == "rejected":
+            turn = engine.reply(turn.session, Incoming.text(LONGER[lang]), person)
+        shown += [m.text for m in turn.messages] + [m.details or "" for m in turn.messages]
+
+    echoes = {mark: sum(mark in text for text in shown) for mark in marks}
+    assert max(echoes.values(), default=0) <= MAX_ECHOES, echoes
