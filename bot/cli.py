@@ -7,6 +7,8 @@ runs. ``coachbot --help`` therefore starts in a fraction of the time a command t
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
 from enum import StrEnum
 from functools import cache
@@ -260,6 +262,7 @@ async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) ->
     from bot.channels.telegram.app import TelegramOptions, build_application, run_until_signalled
     from bot.engine.coach import Coach
     from bot.engine.engine import Engine
+    from bot.engine.pushes import Pusher
     from bot.errors import CannotListen
     from bot.ops.heartbeat import heartbeat_file
 
@@ -275,7 +278,15 @@ async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) ->
         )
         application = build_application(options, coach)
         beating = heartbeat_file(settings.data_dir)
-        await run_until_signalled(application, coach, webhook, beating)
+        claimer = f"{socket.gethostname()}:{os.getpid()}"
+        pusher = Pusher(
+            store,
+            lambda: coach.catalog,
+            settings.working_time(),
+            claimer,
+            settings.default_language,
+        )
+        await run_until_signalled(application, coach, webhook, beating, pusher)
     except CannotListen as err:
         raise _cannot_start(err) from err
     finally:

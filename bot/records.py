@@ -109,6 +109,18 @@ class CommitmentRecord:
 
 
 @dataclass(frozen=True)
+class Push:
+    """A message the bot is due to send on its own: the check-in on a commitment."""
+
+    id: int
+    user_id: int
+    external_id: str  # who to send it to, e.g. "telegram:123"
+    display_name: str
+    language: str | None
+    commitment: CommitmentRecord
+
+
+@dataclass(frozen=True)
 class NewCommitment:
     """Store what the user committed to and after how many days to check in."""
 

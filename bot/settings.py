@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.engine.working_time import WorkingTime
 from bot.languages import LANGUAGES, Language
 
 __all__ = ["LANGUAGES", "Language", "Settings"]
@@ -43,6 +44,19 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = "https://api.telegram.org/file/bot"
     log_message_texts: bool = Field(default=False, description="Debug only: log what users type.")
+    work_days: str = Field(default="mon-fri", description="Days the bot may push: mon-fri, sat.")
+    work_hours: str = Field(default="09:00-18:00", description="Hours the bot may push, local.")
+    time_zone: str = Field(default="Europe/Amsterdam", description="Zone of the working hours.")
+
+    @model_validator(mode="after")
+    def _working_time_reads(self) -> Settings:
+        """A working time that cannot be read stops the start with its reason."""
+        self.working_time()
+        return self
+
+    def working_time(self) -> WorkingTime:
+        """When the bot may send a message on its own (check-ins on their day)."""
+        return WorkingTime.parse(self.work_days, self.work_hours, self.time_zone)
 
     @model_validator(mode="before")
     @classmethod

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from bot.records import CommitmentRecord, Profile, SavedAnswer, Session, StoreWrite, User
+from bot.records import CommitmentRecord, Profile, Push, SavedAnswer, Session, StoreWrite, User
 
 T = TypeVar("T")
 
@@ -74,6 +74,28 @@ class Transaction(Protocol):
 
     def abandon(self, session_id: int) -> None:
         """Mark a session abandoned (kept for history and analytics)."""
+        ...
+
+    def due_pushes(self, until: datetime, channel: str, limit: int) -> list[Push]:
+        """Unclaimed pushes due by ``until`` to reachable users of ``channel`` (an external id
+        prefix such as ``telegram:``), soonest first."""
+        ...
+
+    def claim_push(self, push_id: int, now: datetime, claimer: str) -> bool:
+        """Take a push for sending; False when another sender took it first."""
+        ...
+
+    def release_push(self, push_id: int) -> None:
+        """Give a claimed push back unsent, to be claimed again later."""
+        ...
+
+    def finish_push(self, push_id: int, now: datetime, failed: str | None = None) -> None:
+        """Record that a claimed push was sent, or why it could not be."""
+        ...
+
+    def interrupt_pushes(self, claimed_before: datetime) -> int:
+        """Mark pushes claimed before ``claimed_before`` and never finished as interrupted:
+        their sender died, maybe after Telegram took the message, so they are not sent again."""
         ...
 
     def open_commitments(self, user_id: int) -> list[CommitmentRecord]:

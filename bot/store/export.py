@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from bot.store.tables import answers, commitments, profiles, sessions, users
+from bot.store.tables import answers, commitments, deliveries, profiles, sessions, users
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -36,6 +36,9 @@ def export_user(db: Connection, user_id: int) -> dict[str, Any]:
     ).all()
     promised = db.execute(
         select(commitments).where(commitments.c.user_id == user_id).order_by(commitments.c.id)
+    ).all()
+    pushed = db.execute(
+        select(deliveries).where(deliveries.c.user_id == user_id).order_by(deliveries.c.id)
     ).all()
     return {
         "profile": {
@@ -80,5 +83,14 @@ def export_user(db: Connection, user_id: int) -> dict[str, Any]:
                 "outcome": c.outcome,
             }
             for c in promised
+        ],
+        "messages_the_bot_sends_itself": [
+            {
+                "kind": d.kind,
+                "due_at": _time(d.due_at),
+                "sent_at": _time(d.sent_at),
+                "not_sent_because": d.failed,
+            }
+            for d in pushed
         ],
     }

@@ -16,13 +16,16 @@ from bot.records import (
     Frame,
     NewCommitment,
     Profile,
+    Push,
     SavedAnswer,
     SaveProfile,
     Session,
     StoreWrite,
     User,
 )
+from bot.store import push_sql
 from bot.store.export import export_user
+from bot.store.push_sql import commitment_of
 from bot.store.tables import (
     answers,
     commitments,
@@ -200,7 +203,7 @@ class SqlTransaction:
         if row is None:
             return None
         made = self.db.execute(_COMMITMENT_OF, {"session_id": row.id}).first()
-        return _session(row), _commitment(made) if made is not None else None
+        return _session(row), commitment_of(made) if made is not None else None
 
     def abandon(self, session_id: int) -> None:
         """Mark a session abandoned (kept for history and analytics)."""
@@ -210,10 +213,31 @@ class SqlTransaction:
             .values(status="abandoned", updated_at=utcnow())
         )
 
+    def due_pushes(self, until: datetime, channel: str, limit: int) -> list[Push]:
+        """Unclaimed pushes due by ``until`` to reachable users of ``channel`` (an external id
+        prefix such as ``telegram:``), soonest first."""
+        return push_sql.due(self.db, until, channel, limit)
+
+    def claim_push(self, push_id: int, now: datetime, claimer: str) -> bool:
+        """Take a push for sending; False when another sender took it first."""
+        return push_sql.claim(self.db, push_id, now, claimer)
+
+    def release_push(self, push_id: int) -> None:
+        """Give a claimed push back unsent, to be claimed again later."""
+        push_sql.release(self.db, push_id)
+
+    def finish_push(self, push_id: int, now: datetime, failed: str | None = None) -> None:
+        """Record that a claimed push was sent, or why it could not be."""
+        push_sql.finish(self.db, push_id, now, failed)
+
+    def interrupt_pushes(self, claimed_before: datetime) -> int:
+        """Mark pushes claimed long ago and never finished as interrupted (not sent again)."""
+        return push_sql.interrupt(self.db, claimed_before)
+
     def open_commitments(self, user_id: int) -> list[CommitmentRecord]:
         """The user's commitments not yet checked in on, soonest due first."""
         rows = self.db.execute(_OPEN_COMMITMENTS, {"user_id": user_id})
-        return [_commitment(row) for row in rows]
+        return [commitment_of(row) for row in rows]
 
     def export(self, user_id: int) -> dict[str, Any]:
         """Everything stored about the user, as JSON-ready data."""
@@ -235,17 +259,21 @@ class SqlTransaction:
             self._save_profile(session.user_id, write.profile, now)
             return
         if isinstance(write, NewCommitment):
-            self.db.execute(
-                commitments.insert().values(
+            due_at = now + timedelta(days=write.follow_up_days)
+            made = self.db.execute(
+                commitments.insert()
+                .values(
                     user_id=session.user_id,
                     session_id=session.id,
                     dialogue_id=session.dialogue_id,
                     text=write.text,
                     status="open",
                     created_at=now,
-                    due_at=now + timedelta(days=write.follow_up_days),
+                    due_at=due_at,
                 )
-            )
+                .returning(commitments.c.id)
+            ).scalar_one()
+            push_sql.schedule_check_in(self.db, session.user_id, made, due_at)
             return
         # Only the user's own open commitment can be closed, whatever the session says.
         self.db.execute(
@@ -262,6 +290,7 @@ class SqlTransaction:
                 checkin_session_id=session.id,
             )
         )
+        push_sql.cancel_check_in(self.db, write.commitment_id, now)
 
     def _save_profile(self, user_id: int, profile: Profile, now: datetime) -> None:
         self.db.execute(
@@ -320,17 +349,4 @@ def _profile(row: Row[Any]) -> Profile:
         row.experience,
         tuple(str(c) for c in row.channels),
         row.updated_at,
-    )
-
-
-def _commitment(row: Row[Any]) -> CommitmentRecord:
-    return CommitmentRecord(
-        row.id,
-        row.user_id,
-        row.dialogue_id,
-        row.text,
-        row.status,
-        row.created_at,
-        row.due_at,
-        row.outcome,
     )

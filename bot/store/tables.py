@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     TypeDecorator,
+    UniqueConstraint,
     true,
 )
 
@@ -114,6 +115,26 @@ commitments = Table(
     Column("checked_at", UtcDateTime),
     Column("checkin_session_id", ForeignKey("sessions.id", ondelete="SET NULL")),
     Index("ix_commitments_user_status", "user_id", "status"),
+    sqlite_autoincrement=True,
+)
+
+# Messages the bot sends on its own (today: the check-in on a commitment, on its day). A row is
+# claimed by one sender before it is sent and marked sent (or failed) after: it is sent at most
+# once, also with several bot instances on one database or a crash between the two.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("commitment_id", ForeignKey("commitments.id", ondelete="CASCADE")),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("claimed_at", UtcDateTime),
+    Column("claimed_by", String(100)),
+    Column("sent_at", UtcDateTime),
+    Column("failed", String(200)),
+    UniqueConstraint("kind", "commitment_id", name="uq_deliveries_kind_commitment"),
+    Index("ix_deliveries_due", "claimed_at", "due_at"),
     sqlite_autoincrement=True,
 )
 

@@ -21,9 +21,11 @@ from telegram.request import BaseRequest
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.ordering import PerUserOrder
+from bot.channels.telegram.pushes import push_forever
 from bot.channels.telegram.webhook import WebhookServer
 from bot.dialogue import dates
 from bot.engine.coach import Coach
+from bot.engine.pushes import Pusher
 from bot.languages import LANGUAGES
 from bot.ops import heartbeat
 
@@ -201,10 +203,12 @@ async def run_until_signalled(
     coach: Coach,
     webhook: Webhook | None,
     heartbeat_file: Path | None = None,
+    pusher: Pusher | None = None,
 ) -> None:
     """Run until SIGINT or SIGTERM; answers already given are committed, so stopping is safe.
 
-    While running, the heartbeat file is touched from the event loop (``coachbot health``).
+    While running, the heartbeat file is touched from the event loop (``coachbot health``)
+    and, with a ``pusher``, check-ins are pushed on their day.
     """
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -214,6 +218,8 @@ async def run_until_signalled(
     try:
         await start(application, webhook)
         tasks.append(asyncio.create_task(prune_forever(coach, application)))
+        if pusher is not None:
+            tasks.append(asyncio.create_task(push_forever(pusher, coach, application.bot)))
         if heartbeat_file is not None:
 
             def alive() -> bool:

@@ -1,0 +1,70 @@
+"""Sending what the Pusher says is due: the check-in on a commitment, on its day.
+
+``send_due`` sends everything due at one moment and is what tests call with an injected clock;
+``push_forever`` runs it every minute while the bot runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from telegram import Bot
+from telegram.error import Forbidden, RetryAfter, TelegramError
+
+from bot.channels.telegram import callback_data as cd
+from bot.channels.telegram.sender import Outgoing, keyboard, send_message
+from bot.engine.coach import Coach, Visitor
+from bot.engine.pushes import Pusher
+
+log = logging.getLogger(__name__)
+
+PUSH_EVERY_SECONDS = 60
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def send_due(pusher: Pusher, coach: Coach, bot: Bot, now: datetime) -> int:
+    """Send every push due at ``now`` (none outside working time); how many went out."""
+    sent = 0
+    while (message := await pusher.next_due(now)) is not None:
+        push = message.push
+        chat_id = int(push.external_id.removeprefix("telegram:"))
+        button = cd.Pick(message.dialogue_id, push.commitment.id)
+        try:
+            await send_message(
+                bot, chat_id, Outgoing(message.text, keyboard([[(message.button, button)]]))
+            )
+        except Forbidden:  # blocked the bot: recorded, and the others still go out
+            await pusher.finish(push, now, "blocked the bot")
+            await coach.mark_unreachable(Visitor(push.external_id, push.display_name))
+        except RetryAfter:  # surely not sent: Telegram asks to slow down, so stop this round
+            await pusher.release(push)
+            break
+        except TelegramError as err:  # maybe sent (a timeout): never twice
+            await pusher.finish(push, now, f"{type(err).__name__}: maybe not sent")
+        else:
+            await pusher.finish(push, now)
+            sent += 1
+    return sent
+
+
+async def push_forever(
+    pusher: Pusher, coach: Coach, bot: Bot, clock: Callable[[], datetime] = _now
+) -> None:
+    """Every minute, send what is due; first mark claims a dead sender left behind."""
+    interrupted = await pusher.interrupt_stale(clock())
+    if interrupted:
+        log.warning("%d push(es) were interrupted by a restart and are not sent again", interrupted)
+    while True:
+        try:
+            sent = await send_due(pusher, coach, bot, clock())
+            if sent:
+                log.info("pushed %d check-in(s)", sent)
+        except Exception as err:  # a busy database: try again next minute
+            log.warning("pushing check-ins failed: %s", type(err).__name__)
+        await asyncio.sleep(PUSH_EVERY_SECONDS)
