@@ -2,8 +2,9 @@
 
 Jinja's own filters get their arguments checked before they run (widths, counts, the size
 of what ``replace``, ``join`` or ``wordwrap`` would build) and their input and result
-counted; the coaching built-ins (``vague()``, ``vague_plan()``, ``pushy()``, ``pick()``,
-``days_until()``, ``|day``, ``|short``) are added, and ``range()`` and ``lipsum()`` capped.
+counted; the coaching built-ins (``vague()``, ``vague_plan()``, ``plan_gap()``, ``pushy()``,
+``pick()``, ``days_until()``, ``|day``, ``|short``) are added; ``range()`` and ``lipsum()``
+are capped.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from jinja2.runtime import Context
 from jinja2.utils import _PassArg, generate_lorem_ipsum
 
 from bot.dialogue import dates, limits
-from bot.dialogue.answer_checks import pick, pushy, short, vague, vague_plan
+from bot.dialogue.answer_checks import pick, plan_gap, pushy, short, vague, vague_plan
 from bot.dialogue.budget import LimitExceeded, current
 from bot.dialogue.size_checks import check_growth, check_join, check_percent_format, check_width
 
@@ -130,7 +131,7 @@ def guarded_filters(jinja_filters: Mapping[str, Callable[..., Any]]) -> dict[str
 def guarded_globals() -> dict[str, Any]:
     """The functions a text may call, replacing Jinja's ``range`` and ``lipsum``."""
     functions: dict[str, Any] = {"range": _small_range, "lipsum": _small_lipsum}
-    for check in (vague, vague_plan, pushy):
+    for check in (vague, vague_plan, plan_gap, pushy):
         functions[check.__name__] = _counted(check)
     functions["pick"] = _guarded_pick
     functions["days_until"] = _days_until
