@@ -52,7 +52,7 @@ MUTATIONS = [
     ),
     Mutation(
         "range() guard removed",
-        "bot/dialogue/sandbox.py",
+        "bot/dialogue/text_builtins.py",
         "    if len(result) > limits.MAX_RANGE:",
         "    if False:",
         CONTENT,

@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.dialogue import sandbox
+from bot.dialogue import budget
+from bot.dialogue.budget import LimitExceeded
 from bot.dialogue.catalog import load_catalog
 from bot.dialogue.rendering import make_environment
-from bot.dialogue.sandbox import LimitExceeded
 
 REPO = Path(__file__).resolve().parent.parent
 DIALOGUES = 100
@@ -287,7 +287,7 @@ def worst_renders() -> dict[str, float]:
         template = env.template_from_tree(env.parse(text))
         started = time.perf_counter()
         with contextlib.suppress(LimitExceeded):
-            sandbox.render(template, context)
+            budget.render(template, context)
         found[label] = time.perf_counter() - started
     return found
 

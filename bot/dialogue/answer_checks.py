@@ -1,11 +1,11 @@
 """Checks on what a salesperson typed, for conditions and texts: ``vague()``, ``vague_plan()``,
-``pick()``, ``pushy()`` and ``short``.
+``plan_gap()``, ``pick()``, ``pushy()`` and ``short``.
 
 Pure functions without I/O. ``vague`` tells a non-answer ("weet niet", "idk", "?", "niks",
 one filler word, keyboard mash) from real content, in Dutch and English; ``vague_plan`` also
-refuses plans that commit to nothing ("gewoon doorgaan", "same as always"); ``pick`` reads a
-typed "1" or "2" as one of the examples offered; ``pushy`` spots a text that still pushes an
-offer ("20% korting", "bestel nu", "buy now"); ``short`` turns a
+refuses plans that commit to nothing ("gewoon doorgaan", "same as always"), and ``plan_gap``
+says why; ``pick`` reads a typed "1" or "2" as one of the examples offered; ``pushy`` spots a
+text that still pushes an offer ("20% korting", "bestel nu", "buy now"); ``short`` turns a
 long answer into a phrase a text can quote.
 """
 
@@ -95,36 +95,58 @@ def vague(value: Any) -> bool:
 
 # Plans that change nothing, as a whole answer ("gewoon doorgaan") or inside a short one
 # ("doorgaan zoals ik bezig ben"); compared like vague phrases.
-_NO_CHANGE = """
+_SAME = """
     doorgaan | gewoon doorgaan | zo doorgaan | doorgaan zo | blijven doorgaan | gewoon verder
-    | verder gaan | hetzelfde | meer posten | meer verkopen | harder werken | mijn best doen
-    | beter mijn best doen | beter worden | meer doen | keep going | carry on | continue | same
-    | the same | more of the same | post more | sell more | work harder | do my best | try harder
-    | do better | do more
+    | verder gaan | hetzelfde | keep going | carry on | continue | same | the same
+    | more of the same
 """
-_NO_CHANGE_INSIDE = """
+_SAME_INSIDE = """
     zoals altijd | zoals ik bezig | zoals ik nu | zoals nu | zoals gewoonlijk | als altijd
     | hetzelfde als | niks bijzonders | niets bijzonders | niks nieuws | niets nieuws | zien wel
     | we zien wel | same as always | same as usual | as usual | as always | keep doing what
     | what i always do | nothing special | nothing new | see how it goes | well see
 """
-NO_CHANGE = frozenset(p.strip() for p in _NO_CHANGE.split("|"))
-NO_CHANGE_INSIDE = tuple(p.strip() for p in _NO_CHANGE_INSIDE.split("|"))
+# Good intentions that name no step to take ("meer posten", "do my best"), as a whole answer.
+_INTENTIONS = """
+    meer posten | meer verkopen | harder werken | mijn best doen | beter mijn best doen
+    | beter worden | meer doen | post more | sell more | work harder | do my best | try harder
+    | do better | do more
+"""
+SAME = frozenset(p.strip() for p in _SAME.split("|"))
+SAME_INSIDE = tuple(p.strip() for p in _SAME_INSIDE.split("|"))
+INTENTIONS = frozenset(p.strip() for p in _INTENTIONS.split("|"))
 _SHORT_PLAN = 6  # words: a longer plan that says "zoals altijd" somewhere may still be concrete
+_TOO_SHORT = 5  # characters of the words that count: "bel", "post" say nothing to tick off
+
+
+def plan_gap(value: Any) -> str:
+    """Why a commitment is not a step yet: "nothing", "same", "no_step", or "" when it is one.
+
+    "nothing": a non-answer or too short to tick off ("niks", "post"); "same": keep going as
+    I do ("gewoon doorgaan", "same as always"); "no_step": an intention without a step, one
+    word or a wish ("bellen", "meer posten", "do my best").
+    """
+    if vague(value):
+        return "nothing"
+    if not isinstance(value, str):
+        return ""
+    every = _words(value[:2000])
+    words = [w for w in every if w not in SOFTENERS]
+    said, written = " ".join(words), " ".join(every)
+    if {said, written} & SAME or (
+        len(words) <= _SHORT_PLAN and any(f" {p} " in f" {written} " for p in SAME_INSIDE)
+    ):
+        return "same"
+    if len(said) < _TOO_SHORT:
+        return "nothing"
+    if len(words) <= 1 or said in INTENTIONS:
+        return "no_step"
+    return ""
 
 
 def vague_plan(value: Any) -> bool:
     """Whether a commitment commits to nothing: vague, one word, or "keep going as I do"."""
-    if vague(value):
-        return True
-    if not isinstance(value, str):
-        return False
-    every = _words(value[:2000])
-    words = [w for w in every if w not in SOFTENERS]
-    if len(words) <= 1 or " ".join(words) in NO_CHANGE:
-        return True
-    said = f" {' '.join(every)} "
-    return len(words) <= _SHORT_PLAN and any(f" {p} " in said for p in NO_CHANGE_INSIDE)
+    return plan_gap(value) != ""
 
 
 def pick(answer: Any, *choices: Any) -> Any:

@@ -14,12 +14,12 @@ from typing import Any
 from jinja2 import Template
 from transitions import Machine
 
-from bot.dialogue import sandbox
+from bot.dialogue import budget
+from bot.dialogue.budget import LimitExceeded
 from bot.dialogue.limits import MAX_VALUE_CHARS
 from bot.dialogue.machine import ADVANCE, Cursor, Expression, build_machine
 from bot.dialogue.model import Dialogue
 from bot.dialogue.rendering import tidy_html
-from bot.dialogue.sandbox import LimitExceeded
 from bot.errors import RenderError
 
 
@@ -49,7 +49,7 @@ class CompiledDialogue:
     def render(self, node_id: str, lang: str, context: Mapping[str, Any]) -> str:
         """The node's text in ``lang`` for this context (user text already escaped)."""
         try:
-            return tidy_html(sandbox.render(self.texts[node_id, lang], context).strip())
+            return tidy_html(budget.render(self.texts[node_id, lang], context).strip())
         except Exception as err:
             raise RenderError(f"{self.file}: node {node_id!r} ({lang}): {_reason(err)}") from err
 
@@ -68,7 +68,7 @@ class CompiledDialogue:
     def evaluate(self, node_id: str, key: str, context: Mapping[str, Any]) -> Any:
         """The value of a node's extra expression (chart values, commitment, ...)."""
         try:
-            return _plain_value(sandbox.evaluate(self.extras[node_id, key], context))
+            return _plain_value(budget.evaluate(self.extras[node_id, key], context))
         except Exception as err:
             raise RenderError(f"{self.file}: {key} at {node_id!r}: {_reason(err)}") from err
 
@@ -77,7 +77,7 @@ class CompiledDialogue:
         values: dict[str, Any] = {}
         for key, expression in self.computes.get(node_id, ()):
             try:
-                result = sandbox.evaluate(expression, {**context, **values})
+                result = budget.evaluate(expression, {**context, **values})
             except Exception as err:
                 message = f"{self.file}: computing {key!r} at {node_id!r}: {_reason(err)}"
                 raise RenderError(message) from err

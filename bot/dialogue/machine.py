@@ -7,7 +7,7 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from bot.dialogue import sandbox
+from bot.dialogue import budget
 from bot.dialogue.model import ChoiceNode, Dialogue, EndNode
 
 Check = Callable[..., bool]
@@ -73,6 +73,6 @@ def _holds(expression: Expression) -> Check:
     def check(event: EventData) -> bool:
         cursor = event.model
         assert isinstance(cursor, Cursor)
-        return bool(sandbox.evaluate(expression, cursor.context))
+        return bool(budget.evaluate(expression, cursor.context))
 
     return check

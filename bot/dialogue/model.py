@@ -23,6 +23,7 @@ RESERVED_NAMES = frozenset(
         "cycler",
         "vague",
         "vague_plan",
+        "plan_gap",
         "pick",
         "pushy",
         "today",

@@ -1,6 +1,6 @@
 """Static checks of a parsed text: what validation refuses before anyone sees it, with its line.
 
-The sandbox (``sandbox.py``) guards every rendering; these checks refuse what would reach
+The sandbox (``sandbox``) guards every rendering; these checks refuse what would reach
 Python internals, or what would certainly break a limit, as soon as the file is validated.
 """
 
@@ -12,12 +12,13 @@ from typing import Any
 from jinja2 import nodes
 
 from bot.dialogue import limits
-from bot.dialogue.sandbox import (
-    ALLOWED_METHODS,
-    LimitExceeded,
+from bot.dialogue.budget import LimitExceeded
+from bot.dialogue.parse_guards import loop_iterable
+from bot.dialogue.sandbox import ALLOWED_METHODS
+from bot.dialogue.size_checks import (
+    WIDTH_METHODS,
     check_format,
     check_percent_format,
-    loop_iterable,
     repeats_too_much,
     too_big_power,
 )
@@ -26,7 +27,6 @@ from bot.dialogue.sandbox import (
 # typed reach Telegram as markup.
 _FORBIDDEN_FILTERS = frozenset({"attr", "safe"})
 _WIDTH_FILTERS = {"center": 1, "indent": 1, "batch": 1, "slice": 1, "short": 1}  # width position
-_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
 # Methods of strings, numbers, lists and dicts that texts may not call.
 _REFUSED_METHODS = (
     frozenset(
@@ -123,7 +123,7 @@ def _call(node: nodes.Call) -> Found:
                     "(only methods that read, such as .get(), .upper() or .split())"
                 ),
             )
-        elif callee.attr in _WIDTH_METHODS:
+        elif callee.attr in WIDTH_METHODS:
             yield from _too_wide(node, _argument(node, 0, "width"))
 
 

@@ -404,18 +404,21 @@ def _at_the_plan(
 
 
 @pytest.mark.parametrize(
-    ("lazy", "why"),
+    ("lang", "lazy", "why"),
     [
-        ("niks", "Daar valt nog niets aan af te vinken."),
-        ("doorgaan zoals ik bezig ben", "Zo blijft alles bij het oude"),
-        ("meer posten", "Een goed voornemen, maar nog geen stap"),
+        ("nl", "niks", "Daar valt nog niets aan af te vinken."),
+        ("nl", "doorgaan zoals ik bezig ben", "Zo blijft alles bij het oude"),
+        ("nl", "meer posten", "Een goed voornemen, maar nog geen stap"),
+        ("en", "no idea", "There's nothing to tick off there yet."),
+        ("en", "we'll see how it goes", "That way everything stays as it is"),
+        ("en", "do my best", "A good intention, but not yet a step"),
     ],
 )
 @pytest.mark.parametrize("track", TRACKS)
 def test_the_bot_says_why_a_plan_is_not_taken_and_a_typed_number_picks(
-    engine: Engine, track: str, lazy: str, why: str
+    engine: Engine, track: str, lang: str, lazy: str, why: str
 ) -> None:
-    turn, person = _at_the_plan(engine, track, "nl")
+    turn, person = _at_the_plan(engine, track, lang)
 
     again = engine.reply(turn.session, Incoming.text(lazy), person)
     picked = engine.reply(again.session, Incoming.text("2)"), person)
