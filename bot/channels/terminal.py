@@ -121,6 +121,8 @@ class TerminalChat:
             return False
         if command == "/help":
             self._say(phrase(self.lang, "help"))
+        elif command == "/progress":  # shown beside the conversation: its buttons stay live
+            await self._ask(self.coach.progress(self.visitor), aside=True)
         elif command in calls:
             await self._ask(calls[command]())
         else:
@@ -157,8 +159,11 @@ class TerminalChat:
             return self.coach.open(self.visitor, item.dialogue_id, item.commitment_id)
         return self.coach.open(self.visitor, line)
 
-    async def _ask(self, call: Awaitable[Reply], *, quiet: bool = False) -> None:
-        """Await a coach call and show its reply; a failure is said plainly, never a traceback."""
+    async def _ask(
+        self, call: Awaitable[Reply], *, quiet: bool = False, aside: bool = False
+    ) -> None:
+        """Await a coach call and show its reply; a failure is said plainly, never a traceback.
+        A reply ``aside`` only shows its information, leaving the question on screen as it is."""
         try:
             reply = await call
         except StoreUnavailable as err:
@@ -170,7 +175,10 @@ class TerminalChat:
             self._say(phrase(self.lang, "error"))
             return
         self.lang = reply.lang
-        if not quiet:
+        if aside:
+            for message in reply.info:
+                self._show_message(message)
+        elif not quiet:
             self._show(reply)
 
     def _show(self, reply: Reply) -> None:

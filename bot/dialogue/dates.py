@@ -146,6 +146,12 @@ def day_label(day: date, lang: str, today: date | None = None) -> str:
     return label
 
 
+def day_month(day: date, lang: str) -> str:
+    """ "3 dec" / "3 Dec": a day on a chart's axis."""
+    key = lang if lang in _WEEKDAYS else "nl"
+    return f"{day.day} {_MONTHS[key][day.month - 1][:3]}"
+
+
 def short_label(day: date, lang: str, today: date) -> str:
     """A button's label: "Morgen (vr 4 dec)", "Maandag 7 dec" / "Tomorrow (Fri 4 Dec)"."""
     key = lang if lang in _WEEKDAYS else "nl"

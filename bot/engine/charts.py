@@ -1,4 +1,7 @@
-"""Draws the ladder chart (PNG) with matplotlib's Agg renderer: no screen, no pyplot state."""
+"""Draws the charts (PNG) with matplotlib's Agg renderer: no screen, no pyplot state.
+
+The ladder chart of a track's end, and the levels over time of /progress.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +46,48 @@ def ladder_chart(
     axes.tick_params(length=0)
     for side in axes.spines.values():
         side.set_visible(False)
+    axes.set_title(title, fontsize=13, loc="left")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+_LINES = ("#2e7d5b", "#b5651d", "#3b6ea8", "#8e44ad")
+
+
+def levels_over_time(
+    title: str,
+    levels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int]]],
+    runs: Sequence[str],
+) -> bytes:
+    """A PNG with one line per ladder across the runs of a track (``runs`` labels the x axis)."""
+    for label, points in series:
+        if len(points) != len(runs) or not all(1 <= p <= len(levels) for p in points):
+            raise RenderError(f"chart: the levels of {label!r} do not fit {len(runs)} runs")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7, 3.6), dpi=110)
+    axes = figure.add_subplot()
+    for index, (label, points) in enumerate(series):
+        nudge = (index - (len(series) - 1) / 2) * 0.06  # equal levels stay visible side by side
+        axes.plot(
+            range(len(runs)),
+            [p + nudge for p in points],
+            marker="o",
+            linewidth=2.5,
+            color=_LINES[index % len(_LINES)],
+            label=label,
+        )
+    axes.set_xticks(range(len(runs)), list(runs), fontsize=10)
+    axes.set_yticks(range(1, len(levels) + 1), list(levels), fontsize=11)
+    axes.set_ylim(0.6, len(levels) + 0.4)
+    axes.set_xlim(-0.3, len(runs) - 0.7)
+    axes.grid(axis="y", color="#e4ece8")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.legend(loc="upper left", fontsize=9, frameon=False, bbox_to_anchor=(1.0, 1.0))
     axes.set_title(title, fontsize=13, loc="left")
     figure.tight_layout()
     buffer = io.BytesIO()

@@ -15,7 +15,8 @@ from bot.engine.conversation import Conversation
 from bot.engine.engine import Engine
 from bot.engine.menu import MenuItem, profile_dialogue
 from bot.engine.phrases import phrase
-from bot.engine.turn import Incoming, Turn
+from bot.engine.progress import progress
+from bot.engine.turn import Incoming, Message, Turn
 from bot.errors import NoSuchCommitment, UnknownDialogue
 from bot.languages import DEFAULT, language_or
 from bot.records import User
@@ -45,6 +46,7 @@ class Reply:
     menu: tuple[MenuItem, ...] | None = None  # show the menu (after the turn, if any)
     ask_language: bool = False
     export: dict[str, Any] | None = None
+    info: tuple[Message, ...] = ()  # messages outside any conversation (e.g. /progress)
     duplicate: bool = False  # the update was handled before: send nothing
 
 
@@ -91,6 +93,17 @@ class Coach:
         return await self._read(
             visitor, lambda c: self._reply(c, export=c.tx.export(c.user.id) if c.user.id else {})
         )
+
+    async def progress(self, visitor: Visitor) -> Reply:
+        """What the user has done so far (for /progress): finished tracks, open commitments,
+        check-ins and, for a track taken more than once, its levels over time."""
+
+        def act(c: Conversation) -> Reply:
+            finished = c.tx.finished_sessions(c.user.id) if c.user.id else []
+            made = c.tx.commitments_of(c.user.id) if c.user.id else []
+            return self._reply(c, info=(progress(self.catalog, finished, made, c.person),))
+
+        return await self._read(visitor, act)
 
     # -- writing -------------------------------------------------------------------------
 

@@ -75,12 +75,37 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class LevelsChart:
+    """The ladders of a track across its runs (for /progress): data only, drawn by a channel."""
+
+    title: str
+    levels: tuple[str, ...]
+    series: tuple[tuple[str, tuple[int, ...]], ...]  # (ladder label, level at each run)
+    runs: tuple[str, ...]  # a label per run, e.g. its date
+    filename: str
+
+    @property
+    def caption(self) -> str:
+        """What to say under the picture."""
+        return self.title
+
+    def png(self) -> bytes:
+        """The chart as a PNG (call it in a worker thread)."""
+        from bot.engine.charts import levels_over_time
+
+        return levels_over_time(self.title, self.levels, self.series, self.runs)
+
+
+Image = Chart | LevelsChart
+
+
+@dataclass(frozen=True)
 class Message:
     """One outgoing message: Telegram-style HTML text, optional buttons or image."""
 
     text: str
     buttons: tuple[Button, ...] = ()
-    image: Chart | None = None
+    image: Image | None = None
     details: str | None = None  # an end node's full text, shown when "Details" is pressed
     multi: bool = False  # the buttons toggle options on and off; the last one is "Done"
 

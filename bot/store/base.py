@@ -66,6 +66,14 @@ class Transaction(Protocol):
         """The user's most recently completed session, if any."""
         ...
 
+    def finished_sessions(self, user_id: int) -> list[Session]:
+        """The user's completed sessions, oldest first."""
+        ...
+
+    def commitments_of(self, user_id: int) -> list[CommitmentRecord]:
+        """Every commitment the user made, open or checked in on, oldest first."""
+        ...
+
     def previous_run(
         self, user_id: int, dialogue_id: str
     ) -> tuple[Session, CommitmentRecord | None] | None:

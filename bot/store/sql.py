@@ -54,6 +54,16 @@ _LAST_FINISHED = (
     .order_by(sessions.c.completed_at.desc(), sessions.c.id.desc())
     .limit(1)
 )
+_FINISHED = (
+    select(sessions)
+    .where(sessions.c.user_id == bindparam("user_id"), sessions.c.status == "completed")
+    .order_by(sessions.c.completed_at, sessions.c.id)
+)
+_ALL_COMMITMENTS = (
+    select(commitments)
+    .where(commitments.c.user_id == bindparam("user_id"))
+    .order_by(commitments.c.id)
+)
 _LAST_RUN = _LAST_FINISHED.where(sessions.c.dialogue_id == bindparam("dialogue_id"))
 _COMMITMENT_OF = (
     select(commitments)
@@ -193,6 +203,15 @@ class SqlTransaction:
         """The user's most recently completed session, if any."""
         row = self.db.execute(_LAST_FINISHED, {"user_id": user_id}).first()
         return _session(row) if row is not None else None
+
+    def finished_sessions(self, user_id: int) -> list[Session]:
+        """The user's completed sessions, oldest first."""
+        return [_session(row) for row in self.db.execute(_FINISHED, {"user_id": user_id})]
+
+    def commitments_of(self, user_id: int) -> list[CommitmentRecord]:
+        """Every commitment the user made, open or checked in on, oldest first."""
+        rows = self.db.execute(_ALL_COMMITMENTS, {"user_id": user_id})
+        return [commitment_of(row) for row in rows]
 
     def previous_run(
         self, user_id: int, dialogue_id: str

@@ -112,6 +112,20 @@ async def test_the_terminal_shows_a_tip_whole_and_numbers_only_the_questions_but
     assert "Links klaar: koffie" in shown  # "1" answered the question, not the tip
 
 
+async def test_progress_in_the_terminal_leaves_the_question_and_its_numbers_as_they_were(
+    coach: Coach, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    lines = lines_of("koffie", "50", "/progress", "2", "1")
+    chat = TerminalChat(coach, Visitor("terminal:eva", "Eva"), lines, out, tmp_path)
+
+    assert await chat.run("kinds", "nl") == 0
+
+    shown = out.getvalue()
+    assert "Je hebt nog geen gesprek afgerond." in shown  # /progress answered
+    assert "Links klaar: koffie" in shown  # "2" and "1" still picked the numbered buttons
+
+
 async def test_a_typed_answer_meant_for_a_question_answered_elsewhere_is_not_taken(
     coach: Coach, tmp_path: Path
 ) -> None:

@@ -13,7 +13,7 @@ from bot.dialogue.dates import day_label
 from bot.engine.coach import Coach, Visitor
 from bot.engine.engine import Engine, Person
 from bot.engine.menu import MenuItem
-from bot.engine.turn import Incoming, Turn
+from bot.engine.turn import Chart, Incoming, Turn
 from bot.errors import MissingInputs
 from bot.records import CommitmentOutcome
 from bot.store import Store
@@ -239,8 +239,8 @@ async def test_a_retaken_track_knows_the_last_run_and_charts_both(coach: Coach) 
     second = turn_of(reply)
 
     chart = second.messages[-1].image
-    assert first is not None
-    assert chart is not None
+    assert isinstance(first, Chart)
+    assert isinstance(chart, Chart)
     assert first.before == ()
     assert chart.before == tuple(level for _, level in first.ladders)
     assert chart.ladders != first.ladders  # the ladder answered differently moved

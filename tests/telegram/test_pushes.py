@@ -1,4 +1,4 @@
-"""Check-ins pushed through the real python-telegram-bot stack to the fake Bot API.
+"""Check-ins pushed, and /progress, through the real python-telegram-bot stack and the fake API.
 
 The clock is injected into ``send_due``; nothing sleeps.
 """
@@ -77,3 +77,21 @@ async def test_flood_control_gives_the_push_back_for_the_next_round(
 
     assert (first_round, next_round) == (0, 1)
     assert eva.messages[-1].button_labels() == ["Vertel hoe het ging"]
+
+
+async def test_progress_shows_the_finished_track_and_keeps_the_question_live(
+    api: FakeBotAPI, bot: App, coach: Coach
+) -> None:
+    eva = FakeUser(api, 601, "Eva")
+    await commit(coach, Visitor("telegram:601", "Eva"))
+    await coach.open(Visitor("telegram:601", "Eva"), "kinds")
+    await eva.send("/progress")
+    await api.settle()
+
+    progress = eva.messages[-1].text
+    assert progress is not None
+    assert progress.startswith("<b>Jouw voortgang</b>")
+    assert "Relaties, geen transacties: 1×" in progress
+    await eva.send("koffie")  # the question asked before /progress still takes its answer
+    await api.settle()
+    assert eva.messages[-1].text == "Hoeveel deals per maand?"

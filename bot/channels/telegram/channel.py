@@ -81,6 +81,7 @@ class TelegramChannel:
             "restart": self._simple(lambda v, u: self.coach.restart(v, update_id=u)),
             "cancel": self._simple(lambda v, u: self.coach.cancel(v, update_id=u)),
             "profile": self._simple(lambda v, u: self.coach.profile(v, update_id=u)),
+            "progress": self._simple(lambda v, u: self.coach.progress(v)),
             "help": self._fixed(lambda r: [Outgoing(plain(r.lang, "telegram_help"))]),
             "language": self._fixed(
                 lambda r: [Outgoing(plain(r.lang, "choose_language"), language_keyboard())]

@@ -15,7 +15,7 @@ from bot.channels.telegram.limits import fit_caption, split_text
 from bot.engine.coach import Reply
 from bot.engine.menu import MenuItem
 from bot.engine.phrases import phrase
-from bot.engine.turn import Button, Chart
+from bot.engine.turn import Button, Image
 from bot.languages import LANGUAGES, NAMES
 
 
@@ -42,7 +42,7 @@ class Outgoing:
 
     text: str
     markup: InlineKeyboardMarkup | None = None
-    chart: Chart | None = None
+    chart: Image | None = None
 
 
 def outgoing(reply: Reply) -> list[Outgoing]:
@@ -59,6 +59,7 @@ def outgoing(reply: Reply) -> list[Outgoing]:
             if message.multi:
                 text += f"\n\n<i>{html.escape(phrase(reply.lang, 'multi_hint'), quote=False)}</i>"
         out.append(Outgoing(text, markup, message.image))
+    out += [Outgoing(message.text, None, message.image) for message in reply.info]
     if reply.ask_language:
         out.append(Outgoing(phrase(reply.lang, "choose_language"), language_keyboard()))
     if reply.menu is not None:
