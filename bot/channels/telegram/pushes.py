@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from aiolimiter import AsyncLimiter
 from telegram import Bot
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
@@ -22,16 +23,28 @@ from bot.engine.pushes import Pusher
 log = logging.getLogger(__name__)
 
 PUSH_EVERY_SECONDS = 60
+# Pushes go out at most 20 a second (bursts of 4): replies to people typing share Telegram's
+# ~30 a second with them, and a leaky bucket of 30 would allow up to 60 in one second.
+PUSH_RATE = (4, 0.2)
+
+
+def push_pace() -> AsyncLimiter:
+    """The pace of pushes, shared by every round of one bot."""
+    return AsyncLimiter(*PUSH_RATE)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def send_due(pusher: Pusher, coach: Coach, bot: Bot, now: datetime) -> int:
+async def send_due(
+    pusher: Pusher, coach: Coach, bot: Bot, now: datetime, pace: AsyncLimiter | None = None
+) -> int:
     """Send every push due at ``now`` (none outside working time); how many went out."""
     sent = 0
     while (message := await pusher.next_due(now)) is not None:
+        if pace is not None:
+            await pace.acquire()
         push = message.push
         chat_id = int(push.external_id.removeprefix("telegram:"))
         button = cd.Pick(message.dialogue_id, push.commitment.id)
@@ -57,12 +70,13 @@ async def push_forever(
     pusher: Pusher, coach: Coach, bot: Bot, clock: Callable[[], datetime] = _now
 ) -> None:
     """Every minute, send what is due; first mark claims a dead sender left behind."""
+    pace = push_pace()
     interrupted = await pusher.interrupt_stale(clock())
     if interrupted:
         log.warning("%d push(es) were interrupted by a restart and are not sent again", interrupted)
     while True:
         try:
-            sent = await send_due(pusher, coach, bot, clock())
+            sent = await send_due(pusher, coach, bot, clock(), pace)
             if sent:
                 log.info("pushed %d check-in(s)", sent)
         except Exception as err:  # a busy database: try again next minute
