@@ -14,7 +14,7 @@ import json
 import os
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, Table, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.store import open_store
@@ -23,17 +23,30 @@ ADMIN_URL = os.environ.get("COACHBOT_TEST_POSTGRES", "postgresql://postgres@127.
 _JSON_TYPES = {114, 3802}  # PostgreSQL's json and jsonb type oids
 
 
+def _sync_engine(database_url: str) -> Engine:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return create_engine(url.set(drivername="sqlite+pysqlite"))
+    return create_engine(url.set(drivername="postgresql+psycopg"))
+
+
+def insert_rows(database_url: str, table: Table, values: list[dict[str, Any]]) -> None:
+    """Insert ``values`` into ``table`` in one statement (the table's own defaults apply)."""
+    engine = _sync_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(table.insert(), values)
+    finally:
+        engine.dispose()
+
+
 def rows(database_url: str, query: str, **params: object) -> list[tuple[Any, ...]]:
     """The rows ``query`` returns, read with a connection of the test's own.
 
     Values look the way SQLite keeps them (JSON as text, a JSON number as a number), so one
     assertion holds for both backends.
     """
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        engine = create_engine(url.set(drivername="sqlite+pysqlite"))
-    else:
-        engine = create_engine(url.set(drivername="postgresql+psycopg"))
+    engine = _sync_engine(database_url)
     try:
         with engine.begin() as connection:
             result = connection.execute(text(query), params)

@@ -52,7 +52,9 @@ ANSWERS = {
 class BotProcess:
     """``coachbot run`` (long polling) on ``database_url``, talking to ``api``."""
 
-    def __init__(self, api: FakeBotAPI, database_url: str) -> None:
+    def __init__(
+        self, api: FakeBotAPI, database_url: str, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.api = api
         self._started_after = len(api.calls)
         env = {
@@ -62,6 +64,7 @@ class BotProcess:
             "COACHBOT_TELEGRAM_API_URL": api.base_url,
             "COACHBOT_TELEGRAM_FILE_URL": api.base_file_url,
             "COACHBOT_LOG_LEVEL": "WARNING",
+            **(extra_env or {}),
         }
         self.process = subprocess.Popen(
             [COACHBOT, "run"],

@@ -69,13 +69,15 @@ async def send_due(
 async def push_forever(
     pusher: Pusher, coach: Coach, bot: Bot, clock: Callable[[], datetime] = _now
 ) -> None:
-    """Every minute, send what is due; first mark claims a dead sender left behind."""
+    """Every minute: mark claims a dead sender left behind, then send what is due."""
     pace = push_pace()
-    interrupted = await pusher.interrupt_stale(clock())
-    if interrupted:
-        log.warning("%d push(es) were interrupted by a restart and are not sent again", interrupted)
     while True:
         try:
+            interrupted = await pusher.interrupt_stale(clock())
+            if interrupted:
+                log.warning(
+                    "%d push(es) were interrupted mid-send and are not sent again", interrupted
+                )
             sent = await send_due(pusher, coach, bot, clock(), pace)
             if sent:
                 log.info("pushed %d check-in(s)", sent)
