@@ -151,7 +151,11 @@ async def test_admin_makes_a_manager_who_invites_two_who_join_leave_and_are_remo
 async def test_revoked_and_expired_invites_are_refused_with_a_clear_message(
     api: FakeBotAPI, bot: App, clock: Clock, database_url: str
 ) -> None:
-    ada, eva, anna = FakeUser(api, ADMIN, "Ada"), FakeUser(api, 700, "Eva"), FakeUser(api, 701)
+    ada, eva, anna = (
+        FakeUser(api, ADMIN, "Ada"),
+        FakeUser(api, 700, "Eva"),
+        FakeUser(api, 701, "Anna"),
+    )
     await make_manager(api, ada, eva)
     first = await new_invite(api, eva)
     second = await new_invite(api, eva)
@@ -239,7 +243,11 @@ async def test_opening_a_second_teams_invite_asks_whether_to_switch(
 async def test_a_manager_who_blocked_the_bot_does_not_break_the_joiners_reply(
     api: FakeBotAPI, bot: App, database_url: str
 ) -> None:
-    ada, eva, anna = FakeUser(api, ADMIN, "Ada"), FakeUser(api, 700, "Eva"), FakeUser(api, 701)
+    ada, eva, anna = (
+        FakeUser(api, ADMIN, "Ada"),
+        FakeUser(api, 700, "Eva"),
+        FakeUser(api, 701, "Anna"),
+    )
     await make_manager(api, ada, eva)
     token = await new_invite(api, eva)
     api.blocked.add(eva.id)
