@@ -376,7 +376,9 @@ def db_upgrade() -> None:
         typer.echo(f"upgraded the database from {before.current} to {after.describe()}")
 
 
-TelegramId = Annotated[int, typer.Argument(min=1, max=10**15, help="A Telegram user id.")]
+TelegramId = Annotated[
+    int, typer.Argument(min=1, max=10**15, metavar="TELEGRAM_ID", help="A Telegram user id.")
+]
 
 
 def _set_role(role: Role, telegram_id: int, granted: bool) -> bool:
