@@ -31,12 +31,12 @@ class SqlTeams:
 
     def __init__(self, db: Connection) -> None:
         self.db = db
+        self._insert = postgresql.insert if db.dialect.name == "postgresql" else sqlite.insert
 
     def ensure_user(self, external_id: str) -> User:
         """The user with ``external_id``, made (without a name) if they never wrote to the bot."""
-        insert = postgresql.insert if self.db.dialect.name == "postgresql" else sqlite.insert
         self.db.execute(
-            insert(users)
+            self._insert(users)
             .values(external_id=external_id, display_name="")
             .on_conflict_do_nothing(index_elements=[users.c.external_id])
         )
@@ -50,10 +50,12 @@ class SqlTeams:
 
     def grant(self, user_id: int, role: Role, now: datetime) -> bool:
         """Grant ``role``; False if the user had it already."""
-        if role in self.roles(user_id):
-            return False
-        self.db.execute(roles.insert().values(user_id=user_id, role=role, granted_at=now))
-        return True
+        added = self.db.execute(
+            self._insert(roles)
+            .values(user_id=user_id, role=role, granted_at=now)
+            .on_conflict_do_nothing(index_elements=[roles.c.user_id, roles.c.role])
+        )
+        return bool(added.rowcount)
 
     def revoke_role(self, user_id: int, role: Role) -> bool:
         """Take ``role`` away; False if the user did not have it."""

@@ -133,6 +133,14 @@ async def test_admin_makes_a_manager_who_invites_two_who_join_leave_and_are_remo
     assert token not in stored
     assert len(stored) == 64  # only its sha256 is kept
 
+    every_team = await say(api, ada, "/team")
+    evas_team = await say(api, ada, "/team 700")
+    evas_buttons = ada.messages[-1].button_labels()
+
+    assert every_team.startswith("Alle teams (1):\n• Eva (Telegram-id 700): 2 in het team")
+    assert evas_team.startswith("Het team van Eva (2):\n• Anna: lid sinds ")
+    assert evas_buttons == []  # an admin sees every team, and changes none
+
     asked_leave = await say(api, anna, "/leave")
     left = await press(api, anna, "Ja, ik stap uit het team")
     await say(api, eva, "/team")
@@ -259,3 +267,31 @@ async def test_a_manager_who_blocked_the_bot_does_not_break_the_joiners_reply(
     assert rows(database_url, "SELECT active FROM users WHERE external_id = 'telegram:700'") == [
         (False,)
     ]
+
+
+async def test_an_admin_takes_the_manager_role_away_and_the_team_and_invites_end(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    ada, eva, anna = (
+        FakeUser(api, ADMIN, "Ada"),
+        FakeUser(api, 700, "Eva"),
+        FakeUser(api, 701, "Anna"),
+    )
+    await make_manager(api, ada, eva)
+    token = await new_invite(api, eva)
+    await join(api, anna, token)
+
+    removed = await say(api, ada, "/managers remove 700")
+    again = await say(api, ada, "/managers remove 700")
+    refused = await say(api, eva, "/team")
+    seen = len(anna.messages)
+    await say(api, anna, f"/start {token}")
+    link = said(anna, seen)
+
+    assert removed.startswith("700 is geen manager meer.")
+    assert "het team (1) is opgeheven" in removed
+    assert again == "700 is geen manager. Er is niets veranderd."
+    assert refused.startswith("Dit is voor managers.")
+    assert "Deze uitnodiging is ingetrokken." in link
+    assert rows(database_url, "SELECT count(*) FROM memberships") == [(0,)]
+    assert rows(database_url, "SELECT count(*) FROM invites WHERE revoked_at IS NULL") == [(0,)]
