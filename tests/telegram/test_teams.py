@@ -84,6 +84,13 @@ async def new_invite(api: FakeBotAPI, manager: FakeUser) -> str:
     return match[1]
 
 
+async def eva_invites(api: FakeBotAPI) -> tuple[FakeUser, FakeUser, FakeUser, str]:
+    """Ada (admin) makes Eva a manager, Eva makes an invite; Anna has not written yet."""
+    ada, eva = FakeUser(api, ADMIN, "Ada"), FakeUser(api, 700, "Eva")
+    await make_manager(api, ada, eva)
+    return ada, eva, FakeUser(api, 701, "Anna"), await new_invite(api, eva)
+
+
 async def join(api: FakeBotAPI, user: FakeUser, token: str, yes: str = "Ja, ik doe mee") -> str:
     await say(api, user, f"/start {token}")
     return await press(api, user, yes)
@@ -172,7 +179,7 @@ async def test_revoked_and_expired_invites_are_refused_with_a_clear_message(
     remaining = eva.messages[-1]
     on_revoked = await say(api, anna, f"/start {first}")
     clock.now += timedelta(days=7, minutes=1)
-    on_expired = await say(api, anna, f"/start {second}")
+    await say(api, anna, f"/start {second}")
     listed = await say(api, eva, "/invite")
 
     assert revoked.startswith("Open uitnodigingen: 1.")
@@ -183,7 +190,6 @@ async def test_revoked_and_expired_invites_are_refused_with_a_clear_message(
     assert "Deze uitnodiging is verlopen. Vraag je manager om een nieuwe link." in said(anna, 2)
     assert "Open uitnodigingen: 1." in listed  # only the one just made: #2 expired
     assert eva.messages[-1].button_labels()[0].startswith("Intrekken: #3")
-    assert on_expired
     assert rows(database_url, "SELECT count(*) FROM memberships") == [(0,)]
 
 
@@ -251,13 +257,7 @@ async def test_opening_a_second_teams_invite_asks_whether_to_switch(
 async def test_a_manager_who_blocked_the_bot_does_not_break_the_joiners_reply(
     api: FakeBotAPI, bot: App, database_url: str
 ) -> None:
-    ada, eva, anna = (
-        FakeUser(api, ADMIN, "Ada"),
-        FakeUser(api, 700, "Eva"),
-        FakeUser(api, 701, "Anna"),
-    )
-    await make_manager(api, ada, eva)
-    token = await new_invite(api, eva)
+    _, eva, anna, token = await eva_invites(api)
     api.blocked.add(eva.id)
 
     await join(api, anna, token)
@@ -272,13 +272,7 @@ async def test_a_manager_who_blocked_the_bot_does_not_break_the_joiners_reply(
 async def test_an_admin_takes_the_manager_role_away_and_the_team_and_invites_end(
     api: FakeBotAPI, bot: App, database_url: str
 ) -> None:
-    ada, eva, anna = (
-        FakeUser(api, ADMIN, "Ada"),
-        FakeUser(api, 700, "Eva"),
-        FakeUser(api, 701, "Anna"),
-    )
-    await make_manager(api, ada, eva)
-    token = await new_invite(api, eva)
+    ada, eva, anna, token = await eva_invites(api)
     await join(api, anna, token)
 
     removed = await say(api, ada, "/managers remove 700")
