@@ -7,6 +7,8 @@ from bot.engine.phrases import phrase
 from bot.engine.roles import Action, Screen, day, name_of
 from bot.records import User
 
+MAX_BUTTONS = 90  # Telegram takes at most 100 buttons on one message
+
 
 def telegram_id(user: User) -> str:
     """The id a person types for ``user`` (their external id without the channel)."""
@@ -40,7 +42,7 @@ def members_screen(c: Conversation, manager: User, *, buttons: bool) -> Screen:
             "remove",
             str(m.user.id),
         )
-        for m in members
+        for m in members[:MAX_BUTTONS]
         if buttons
     )
     return Screen("\n".join([title, *lines]), actions)

@@ -289,3 +289,30 @@ async def test_an_admin_takes_the_manager_role_away_and_the_team_and_invites_end
     assert "Deze uitnodiging is ingetrokken." in link
     assert rows(database_url, "SELECT count(*) FROM memberships") == [(0,)]
     assert rows(database_url, "SELECT count(*) FROM invites WHERE revoked_at IS NULL") == [(0,)]
+
+
+async def test_in_english_the_invite_and_the_join_speak_english(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    ada, eva = FakeUser(api, ADMIN, "Ada", "en"), FakeUser(api, 700, "Eva", "en")
+    sam = FakeUser(api, 703, "Sam", "en")
+    await say(api, eva, "/start")
+    await press(api, eva, "English")
+    await say(api, sam, "/start")
+    await press(api, sam, "English")
+    await say(api, ada, f"/managers add {eva.id}")
+    token = await new_invite(api, eva)
+    caption = next(m.text for m in reversed(eva.messages) if m.photo is not None)
+
+    asked = await say(api, sam, f"/start {token}")
+    buttons = sam.messages[-1].button_labels()
+    await press(api, sam, "Yes, I'll join")
+    team = await say(api, eva, "/team")
+
+    assert caption is not None
+    assert caption.startswith("Here's your invite. Send the link to your team")
+    assert asked.startswith("Would you like to join Eva's team?")
+    assert buttons == ["Yes, I'll join", "No, thanks"]
+    assert "Welcome to Eva's team!" in said(sam, 0)
+    assert "Sam is now in your team." in eva.texts()
+    assert team.startswith("Your team (1):\n• Sam: member since ")
