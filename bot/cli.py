@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.dialogue.catalog import Catalog
     from bot.settings import Settings
     from bot.store import Store, StoreOptions
+    from bot.store.team_base import Role
 
 EXIT_CANNOT_START = 2  # a setting, the database or Telegram does not allow a start
 EXIT_UNHEALTHY = 1  # Docker's HEALTHCHECK: 1 is unhealthy, 2 is reserved
@@ -39,6 +40,18 @@ db_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(db_app, name="db")
+admin_app = typer.Typer(
+    help="Admins: add one (by Telegram user id) or list them.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(admin_app, name="admin")
+manager_app = typer.Typer(
+    help="Managers: add or remove one (by Telegram user id), or list them.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(manager_app, name="manager")
 
 
 PROGRESS_FROM_FILES = 5  # a progress bar (on a terminal) when loading more files than this
@@ -162,7 +175,7 @@ async def _chat(
 
     store = await _open_store(settings)
     try:
-        coach = Coach(Engine(catalog), store, settings.default_language)
+        coach = Coach(Engine(catalog), store, settings.default_language, settings.team_rules())
         lines = StdinLines(sys.stdin)
         images = settings.data_dir / "images"
         visitor = Visitor(f"terminal:{name}", name)
@@ -268,7 +281,7 @@ async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) ->
 
     store = await _open_store(settings)
     try:
-        coach = Coach(Engine(catalog), store, settings.default_language)
+        coach = Coach(Engine(catalog), store, settings.default_language, settings.team_rules())
         assert settings.telegram_token is not None
         options = TelegramOptions(
             settings.telegram_token.get_secret_value(),
@@ -361,6 +374,84 @@ def db_upgrade() -> None:
         typer.echo(f"created the database schema at {after.describe()}")
     else:
         typer.echo(f"upgraded the database from {before.current} to {after.describe()}")
+
+
+TelegramId = Annotated[
+    int, typer.Argument(min=1, max=10**15, metavar="TELEGRAM_ID", help="A Telegram user id.")
+]
+
+
+def _set_role(role: Role, telegram_id: int, granted: bool) -> bool:
+    """Grant or take away ``role`` in the database; whether anything changed."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.engine.teams import set_role
+
+    settings = _settings()
+
+    async def change() -> bool:
+        store = await _open_store(settings)
+        try:
+            now = datetime.now(UTC)
+            external_id = f"telegram:{telegram_id}"
+            return await set_role(store, external_id, role, granted, now)
+        finally:
+            await store.close()
+
+    return asyncio.run(change())
+
+
+def _list_role(role: Role) -> None:
+    import asyncio
+
+    from bot.engine.teams import role_holders
+
+    settings = _settings()
+
+    async def holders() -> list[str]:
+        store = await _open_store(settings)
+        try:
+            found = await role_holders(store, role)
+        finally:
+            await store.close()
+        return [f"{u.external_id.partition(':')[2]}\t{u.display_name}" for u in found]
+
+    for line in asyncio.run(holders()):
+        typer.echo(line)
+
+
+@admin_app.command("add")
+def admin_add(telegram_id: TelegramId) -> None:
+    """Make a Telegram user an admin (they need not have used the bot yet)."""
+    changed = _set_role("admin", telegram_id, True)
+    typer.echo(f"{telegram_id} is {'now' if changed else 'already'} an admin")
+
+
+@admin_app.command("list")
+def admin_list() -> None:
+    """The admins in the database (COACHBOT_ADMIN_IDS come on top): id and name."""
+    _list_role("admin")
+
+
+@manager_app.command("add")
+def manager_add(telegram_id: TelegramId) -> None:
+    """Make a Telegram user a manager (they need not have used the bot yet)."""
+    changed = _set_role("manager", telegram_id, True)
+    typer.echo(f"{telegram_id} is {'now' if changed else 'already'} a manager")
+
+
+@manager_app.command("remove")
+def manager_remove(telegram_id: TelegramId) -> None:
+    """Take the manager role away: their open invites are revoked and their team disbanded."""
+    changed = _set_role("manager", telegram_id, False)
+    typer.echo(f"{telegram_id} is {'no longer' if changed else 'not'} a manager")
+
+
+@manager_app.command("list")
+def manager_list() -> None:
+    """The managers: id and name."""
+    _list_role("manager")
 
 
 def main() -> None:

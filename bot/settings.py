@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.engine.roles import TeamRules
 from bot.engine.working_time import WorkingTime
 from bot.languages import LANGUAGES, Language
 
@@ -47,6 +48,25 @@ class Settings(BaseSettings):
     work_days: str = Field(default="mon-fri", description="Days the bot may push: mon-fri, sat.")
     work_hours: str = Field(default="09:00-18:00", description="Hours the bot may push, local.")
     time_zone: str = Field(default="Europe/Amsterdam", description="Zone of the working hours.")
+    admin_ids: str = Field(
+        default="", description="Telegram user ids of the first admins, separated by commas."
+    )
+    invite_days: int = Field(default=7, ge=1, le=365, description="Days a team invite works.")
+
+    @model_validator(mode="after")
+    def _admin_ids_read(self) -> Settings:
+        """Admin ids that are not Telegram user ids stop the start with the one that is wrong."""
+        self.team_rules()
+        return self
+
+    def team_rules(self) -> TeamRules:
+        """The first admins (from ``COACHBOT_ADMIN_IDS``) and how long invites work."""
+        ids = [part.strip() for part in self.admin_ids.split(",") if part.strip()]
+        for part in ids:
+            if not part.isascii() or not part.isdigit() or len(part) > 15:
+                raise ValueError(f"COACHBOT_ADMIN_IDS: {part!r} is not a Telegram user id")
+        admins = frozenset(f"telegram:{int(part)}" for part in ids)
+        return TeamRules(admin_ids=admins, invite_days=self.invite_days)
 
     @model_validator(mode="after")
     def _working_time_reads(self) -> Settings:

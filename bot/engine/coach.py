@@ -16,6 +16,7 @@ from bot.engine.engine import Engine
 from bot.engine.menu import MenuItem, profile_dialogue
 from bot.engine.phrases import phrase
 from bot.engine.progress import progress
+from bot.engine.roles import Panel, TeamRules
 from bot.engine.turn import Incoming, Message, Turn
 from bot.errors import NoSuchCommitment, UnknownDialogue
 from bot.languages import DEFAULT, language_or
@@ -48,6 +49,7 @@ class Reply:
     export: dict[str, Any] | None = None
     info: tuple[Message, ...] = ()  # messages outside any conversation (e.g. /progress)
     duplicate: bool = False  # the update was handled before: send nothing
+    panel: Panel | None = None  # a team command's screens and notices to others
 
 
 Act = Callable[[Conversation], Reply]
@@ -56,10 +58,17 @@ Act = Callable[[Conversation], Reply]
 class Coach:
     """Ties the engine to the store: every answer is committed before its reply is returned."""
 
-    def __init__(self, engine: Engine, store: Store, default_language: str = DEFAULT) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        store: Store,
+        default_language: str = DEFAULT,
+        team_rules: TeamRules | None = None,
+    ) -> None:
         self.engine = engine
         self.store = store
         self.default_language = language_or(default_language, DEFAULT)
+        self.team_rules = team_rules or TeamRules()
 
     @property
     def catalog(self) -> Catalog:
@@ -224,6 +233,10 @@ class Coach:
     async def prune_updates(self, before: datetime) -> int:
         """Forget processed update ids older than Telegram's redelivery window."""
         return await self.store.write(lambda tx: tx.prune_updates(before))
+
+    async def act(self, visitor: Visitor, act: Act, *, update_id: int | None = None) -> Reply:
+        """Run ``act`` as one unit for the visitor (the door other engine modules use)."""
+        return await self._write(visitor, update_id, act)
 
     # -- internals -----------------------------------------------------------------------
 

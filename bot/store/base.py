@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from bot.records import CommitmentRecord, Profile, Push, SavedAnswer, Session, StoreWrite, User
+from bot.store.team_base import TeamTransaction
 
 T = TypeVar("T")
 
@@ -25,6 +26,11 @@ class Transaction(Protocol):
 
     def find_user(self, external_id: str) -> User | None:
         """The user if known, without creating or locking anything."""
+        ...
+
+    @property
+    def teams(self) -> TeamTransaction:
+        """Roles, teams and invites, in this same transaction."""
         ...
 
     def claim_update(self, update_id: int) -> bool:

@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
-from bot.store.tables import answers, commitments, deliveries, profiles, sessions, users
+from bot.store.tables import (
+    answers,
+    commitments,
+    deliveries,
+    invite_tries,
+    invites,
+    memberships,
+    profiles,
+    roles,
+    sessions,
+    users,
+)
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -19,6 +30,45 @@ def _split(answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     may use: a multi question's half-made selection)."""
     working = {key.lstrip("_"): value for key, value in answers.items() if key.startswith("_")}
     return {k: v for k, v in answers.items() if not k.startswith("_")}, working
+
+
+def _team_part(db: Connection, user_id: int) -> dict[str, Any]:
+    """Roles, the team the user is in, the invites they made and their wrong invite links."""
+    granted = db.execute(select(roles).where(roles.c.user_id == user_id).order_by(roles.c.role))
+    team = db.execute(
+        select(users.c.display_name, users.c.external_id, memberships.c.joined_at)
+        .join(memberships, memberships.c.manager_id == users.c.id)
+        .where(memberships.c.user_id == user_id)
+    ).first()
+    led = db.execute(select(func.count()).where(memberships.c.manager_id == user_id)).scalar_one()
+    made = db.execute(
+        select(invites).where(invites.c.manager_id == user_id).order_by(invites.c.id)
+    ).all()
+    tried = db.execute(
+        select(invite_tries.c.tried_at)
+        .where(invite_tries.c.user_id == user_id)
+        .order_by(invite_tries.c.id)
+    ).all()
+    return {
+        "roles": [{"role": r.role, "granted_at": _time(r.granted_at)} for r in granted],
+        "team": None
+        if team is None
+        else {
+            "manager": team.display_name,
+            "manager_account": team.external_id,
+            "joined_at": _time(team.joined_at),
+        },
+        "members_in_my_team": int(led),
+        "invites_i_made": [
+            {
+                "created_at": _time(i.created_at),
+                "expires_at": _time(i.expires_at),
+                "revoked_at": _time(i.revoked_at),
+            }
+            for i in made
+        ],
+        "invite_links_that_matched_nothing": [_time(t.tried_at) for t in tried],
+    }
 
 
 def export_user(db: Connection, user_id: int) -> dict[str, Any]:
@@ -93,4 +143,5 @@ def export_user(db: Connection, user_id: int) -> dict[str, Any]:
             }
             for d in pushed
         ],
+        **_team_part(db, user_id),
     }

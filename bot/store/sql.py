@@ -35,6 +35,7 @@ from bot.store.tables import (
     users,
     utcnow,
 )
+from bot.store.team_sql import SqlTeams
 
 _USER = select(
     users.c.id, users.c.external_id, users.c.display_name, users.c.language, users.c.active
@@ -108,6 +109,7 @@ class SqlTransaction:
     def __init__(self, connection: Connection) -> None:
         self.db = connection
         self._new_user, self._claim, self._profile = _dialect_statements(connection.dialect.name)
+        self.teams = SqlTeams(connection)
 
     def user(self, external_id: str, display_name: str) -> User:
         """The user, created on first sight; locked until the transaction ends."""
@@ -125,6 +127,12 @@ class SqlTransaction:
             )
             row = self.db.execute(_LOCK_USER, {"external_id": external_id}).one()
         user = _user(row)
+        if not user.display_name and display_name:  # made by a role grant, before they wrote
+            self.db.execute(
+                _SET_USER,
+                {"user_id": user.id, "display_name": display_name[:200], "updated_at": utcnow()},
+            )
+            user = User(user.id, user.external_id, display_name[:200], user.language, user.active)
         if not user.active:  # they came back after blocking the bot
             self.set_active(user.id, True)
             user = User(user.id, user.external_id, user.display_name, user.language, True)

@@ -161,3 +161,47 @@ profiles = Table(
     Column("channels", JSON, nullable=False, default=list),
     Column("updated_at", UtcDateTime, nullable=False, default=utcnow),
 )
+
+# Who may do more than coach themselves: "admin" or "manager" (everyone else is a salesperson).
+# A role can be granted to someone who never wrote to the bot: their user row is made for it.
+roles = Table(
+    "roles",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), primary_key=True),
+    Column("granted_at", UtcDateTime, nullable=False, default=utcnow),
+)
+
+# A salesperson's team: the manager who coaches it. One row per member, so one team at a time.
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("manager_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("joined_at", UtcDateTime, nullable=False, default=utcnow),
+)
+
+# A manager's invites to their team. Only the token's sha256 is kept: the link itself is shown
+# once, to the manager. An invite ends at ``expires_at`` or when revoked.
+invites = Table(
+    "invites",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("manager_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False, default=utcnow),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    sqlite_autoincrement=True,
+)
+
+# Invite links that matched no invite, per user, so guessing tokens is rate-limited. Rows older
+# than the window are deleted when the user tries again.
+invite_tries = Table(
+    "invite_tries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("tried_at", UtcDateTime, nullable=False, default=utcnow),
+    Index("ix_invite_tries_user", "user_id", "tried_at"),
+)

@@ -64,6 +64,7 @@ class FakeBotAPI:
         self.chats: dict[int, list[Sent]] = {}
         self.answered: list[tuple[str, str | None]] = []
         self.webhook: dict[str, Any] | None = None
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: every send is a 403
         self._updates: list[dict[str, Any]] = []
         self._offset = 0
         self._delivered_ids: set[int] = set()
@@ -188,6 +189,8 @@ class FakeBotAPI:
         if self._failures.get(method):
             code, description, retry_after = self._failures[method].pop(0)
             return _error(code, description, retry_after)
+        if method.startswith("send") and _chat_id(params) in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
         handler = self._methods.get(method)
         if handler is None:
             return _error(404, "Not Found: method not found")
@@ -332,6 +335,13 @@ async def _read(request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]
                 f"_filename_{attached.removeprefix('attach://')}"
             )
     return params, files
+
+
+def _chat_id(params: dict[str, Any]) -> int | None:
+    try:
+        return int(params["chat_id"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _check_markup(params: dict[str, Any], key: str) -> None:

@@ -49,6 +49,10 @@ COMMAND_TEXTS = {
         "language": "Taal kiezen",
         "mydata": "Al je gegevens als bestand",
         "forget": "Al je gegevens wissen",
+        "leave": "Je team verlaten",
+        "team": "Je team bekijken (managers)",
+        "invite": "Je team uitnodigen (managers)",
+        "managers": "Managers beheren (beheerders)",
         "help": "Hoe werkt het?",
     },
     "en": {
@@ -62,6 +66,10 @@ COMMAND_TEXTS = {
         "language": "Choose a language",
         "mydata": "All your data as a file",
         "forget": "Erase all your data",
+        "leave": "Leave your team",
+        "team": "See your team (managers)",
+        "invite": "Invite your team (managers)",
+        "managers": "Manage managers (admins)",
         "help": "How does it work?",
     },
 }

@@ -42,7 +42,16 @@ class Forget:
     confirmed: bool
 
 
-Payload = Answer | Pick | Language | Forget
+@dataclass(frozen=True)
+class TeamPress:
+    """A team button: join (with the invite token), no, revoke, remove, rmyes or leave (with a
+    number). The engine checks the presser's rights again whatever it says."""
+
+    kind: str
+    ref: str
+
+
+Payload = Answer | Pick | Language | Forget | TeamPress
 
 # An option's value (a multi question's with "+" to tick it on or "~" off), or its "Done".
 _ANSWER = re.compile(r"a:(\d{1,12}):(\d{1,6}):([+~]?[A-Za-z0-9_-]{1,24}|\*done)")
@@ -50,6 +59,8 @@ _PICK = re.compile(r"m:([a-z][a-z0-9_]{0,39})")
 _CHECK_IN = re.compile(r"c:([a-z][a-z0-9_]{0,39}):(\d{1,12})")
 _LANGUAGE = re.compile(r"l:(nl|en)")
 _FORGET = re.compile(r"f:(yes|no)")
+_TEAM_JOIN = re.compile(r"t:(join):([A-Za-z0-9_-]{16,57})")
+_TEAM = re.compile(r"t:(no|revoke|remove|rmyes|leave):(\d{1,12})")
 
 
 def encode(payload: Payload) -> str:
@@ -62,6 +73,8 @@ def encode(payload: Payload) -> str:
             data = f"c:{payload.dialogue_id}:{payload.commitment_id}"
     elif isinstance(payload, Language):
         data = f"l:{payload.code}"
+    elif isinstance(payload, TeamPress):
+        data = f"t:{payload.kind}:{payload.ref}"
     else:
         data = f"f:{'yes' if payload.confirmed else 'no'}"
     if len(data.encode()) > MAX_BYTES or decode(data) != payload:
@@ -83,4 +96,6 @@ def decode(data: str | None) -> Payload | None:
         return Language(language_or(match[1], DEFAULT))
     if match := _FORGET.fullmatch(data):
         return Forget(match[1] == "yes")
+    if match := _TEAM_JOIN.fullmatch(data) or _TEAM.fullmatch(data):
+        return TeamPress(match[1], match[2])
     return None

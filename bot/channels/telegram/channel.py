@@ -44,6 +44,7 @@ from bot.channels.telegram.sender import (
     language_keyboard,
     outgoing,
 )
+from bot.channels.telegram.team_commands import TeamCommands
 from bot.channels.text import clean_text
 from bot.engine.coach import Coach, Reply, Visitor
 from bot.engine.phrases import phrase
@@ -70,6 +71,7 @@ class TelegramChannel:
         # Users whose last reply failed to send: their next typed message gets the current
         # question back instead of being taken as the answer to a question they never saw.
         self._owed: OrderedDict[int, None] = OrderedDict()
+        self.team = TeamCommands(self)
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         """Every handler, in the order python-telegram-bot tries them."""
@@ -90,6 +92,7 @@ class TelegramChannel:
                 lambda r: [Outgoing(plain(r.lang, "forget_confirm"), forget_keyboard(r.lang))]
             ),
             "mydata": self.on_mydata,
+            **self.team.commands(),
         }
         found: list[BaseHandler[Update, Context, None]] = [
             CommandHandler(name, callback, filters=PRIVATE) for name, callback in commands.items()
@@ -104,6 +107,7 @@ class TelegramChannel:
             CallbackQueryHandler(self.on_menu_button, pattern=r"^[mc]:"),
             CallbackQueryHandler(self.on_language_button, pattern=r"^l:"),
             CallbackQueryHandler(self.on_forget_button, pattern=r"^f:"),
+            self.team.button_handler(),
             CallbackQueryHandler(self.on_forged_button),
             TypeHandler(Update, self.on_ignored),  # edits, groups, channel posts: not for us
         ]
@@ -111,9 +115,11 @@ class TelegramChannel:
     # -- messages --------------------------------------------------------------------------
 
     async def on_start(self, update: Update, context: Context) -> None:
-        """/start: welcome, the language question the first time, else the menu."""
-        if context.args:  # deep links (team invites) will be read here; none exist yet
-            log.info("update=%s start payload ignored", update.update_id)
+        """/start: welcome, the language question the first time, else the menu; with a
+        payload (a deep link), a team invite."""
+        if context.args:
+            await self.team.on_invite_link(update, context.args[0][:100])
+            return
         await self._serve(update, lambda v, u: self.coach.greet(v, update_id=u))
 
     async def on_text(self, update: Update, context: Context) -> None:

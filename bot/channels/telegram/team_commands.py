@@ -1,0 +1,149 @@
+"""Team commands and buttons on Telegram: /invite, /team, /leave, /managers, invite links.
+
+Only the translation lives here (arguments in, screens out, QR codes drawn, others notified);
+who may do what is decided by the engine (``bot.engine.teams``) inside each unit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import segno
+from telegram import Bot, InputFile, Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import CallbackQueryHandler, ContextTypes
+
+from bot.channels.telegram import callback_data as cd
+from bot.channels.telegram.limits import fit_caption
+from bot.channels.telegram.replies import Delivery, label_of, mark_chosen
+from bot.channels.telegram.sender import Outgoing, keyboard, outgoing, send_message
+from bot.engine.coach import Visitor
+from bot.engine.roles import Notice, Panel, Screen
+from bot.engine.team_buttons import TeamButtons
+from bot.engine.teams import Teams
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.channel import TelegramChannel
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+CHANNEL = "telegram:"
+
+
+class TeamCommands:
+    """The team handlers of one ``TelegramChannel``."""
+
+    def __init__(self, channel: TelegramChannel) -> None:
+        self.channel = channel
+        self.teams = Teams(channel.coach)
+        self.buttons = TeamButtons(self.teams)
+
+    def commands(self) -> dict[str, Handler]:
+        """Command name to handler."""
+        return {
+            "invite": self.on_invite,
+            "team": self.on_team,
+            "leave": self.on_leave,
+            "managers": self.on_managers,
+        }
+
+    def button_handler(self) -> CallbackQueryHandler[Any, None]:
+        """The handler for team buttons (``t:...``)."""
+        return CallbackQueryHandler(self.on_button, pattern=r"^t:")
+
+    async def on_invite(self, update: Update, context: Context) -> None:
+        """/invite: a new invite link with its QR code, and the open invites."""
+        link = f"https://t.me/{context.bot.username}?start="
+        await self._serve(update, lambda v, u: self.teams.invite(v, link, update_id=u))
+
+    async def on_team(self, update: Update, context: Context) -> None:
+        """/team, /team all, /team <telegram-id>."""
+        arg = context.args[0] if context.args else None
+        await self._serve(update, lambda v, u: self.teams.team(v, arg, update_id=u))
+
+    async def on_leave(self, update: Update, context: Context) -> None:
+        """/leave: leave the team, after a confirmation."""
+        await self._serve(update, lambda v, u: self.teams.leave(v, update_id=u))
+
+    async def on_managers(self, update: Update, context: Context) -> None:
+        """/managers, /managers add <id>, /managers remove <id>."""
+        args = list(context.args or [])[:3]
+        await self._serve(update, lambda v, u: self.teams.managers(v, args, update_id=u))
+
+    async def on_invite_link(self, update: Update, token: str) -> None:
+        """/start <token>: an invite link was opened."""
+        await self._serve(update, lambda v, u: self.buttons.open_invite(v, token, update_id=u))
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """A team button; data that does not decode is a forged button."""
+        payload = cd.decode(update.callback_query.data if update.callback_query else None)
+        if not isinstance(payload, cd.TeamPress):
+            await self.channel.on_forged_button(update, context)
+            return
+        kind, ref = payload.kind, payload.ref
+        await self._serve(
+            update, lambda v, u: self.buttons.press(v, kind, ref, update_id=u), pressed=True
+        )
+
+    async def _serve(
+        self,
+        update: Update,
+        call: Callable[[Visitor, int], Coroutine[Any, Any, Any]],
+        *,
+        pressed: bool = False,
+    ) -> None:
+        async def deliver(delivery: Delivery) -> None:
+            await delivery.answer(None)
+            if pressed:  # the question is answered: show the choice, drop its buttons
+                query = delivery.query
+                await mark_chosen(query, label_of(query), delivery.reply.lang)
+            panel = delivery.reply.panel or Panel(())
+            for screen in panel.screens:
+                await _send_screen(delivery.bot, delivery.chat_id, screen)
+            await delivery.send(outgoing(replace(delivery.reply, notice=None)))
+            await self._notify(delivery.bot, panel.notices)
+
+        await self.channel._serve(update, call, deliver)
+
+    async def _notify(self, bot: Bot, notices: tuple[Notice, ...]) -> None:
+        """Tell others (best effort): one who blocked the bot never breaks the sender's reply."""
+        for notice in notices:
+            if not notice.external_id.startswith(CHANNEL):
+                continue
+            chat_id = int(notice.external_id.removeprefix(CHANNEL))
+            try:
+                await send_message(bot, chat_id, Outgoing(_plain(notice.text)))
+            except Forbidden:
+                log.info("a team notice was not delivered: the recipient blocked the bot")
+                await self.channel.coach.mark_unreachable(Visitor(notice.external_id, ""))
+            except TelegramError as err:
+                log.warning("a team notice was not delivered: %s", type(err).__name__)
+
+
+async def _send_screen(bot: Bot, chat_id: int, screen: Screen) -> None:
+    rows = [[(a.label, cd.TeamPress(a.kind, a.ref))] for a in screen.actions]
+    markup = keyboard(rows) if rows else None
+    if screen.qr is None:
+        await send_message(bot, chat_id, Outgoing(_plain(screen.text), markup))
+        return
+    png = await asyncio.to_thread(qr_png, screen.qr)
+    photo = InputFile(png, filename="invite.png")
+    await bot.send_photo(chat_id, photo, caption=fit_caption(_plain(screen.text)))
+
+
+def qr_png(text: str) -> bytes:
+    """``text`` as a QR code, a PNG image."""
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=8, border=4)
+    return out.getvalue()
+
+
+def _plain(text: str) -> str:
+    return html.escape(text, quote=False)
