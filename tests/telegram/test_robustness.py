@@ -180,6 +180,8 @@ async def test_flood_control_waits_for_retry_after_and_delivers(api: FakeBotAPI,
     assert len(attempts) == 2  # refused once, then sent after waiting
     assert attempts[1].at - attempts[0].at >= 1.0  # as long as Telegram asked
     assert eva.texts()[-1].startswith("Zo werkt het:")
+    for command in ["/progress", "/leave", "/invite", "/team", "/managers"]:
+        assert command in eva.texts()[-1]  # every command a user might need is named
 
 
 async def test_a_user_who_blocked_the_bot_is_marked_inactive(
