@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, insert
 from bench.fake_request import TOKEN, FakeBotAPI, Params, _error
 from bot.channels.telegram.app import TelegramOptions, build_application
 from bot.channels.telegram.pushes import push_pace, send_due
+from bot.channels.telegram.sender import TELEGRAM
 from bot.dialogue.catalog import load_catalog
 from bot.engine.coach import Coach
 from bot.engine.engine import Engine
@@ -119,7 +120,7 @@ async def run(count: int) -> dict[str, Any]:
         api = FloodControlledAPI()
         coach = Coach(Engine(catalog), store)
         app = build_application(TelegramOptions(TOKEN), coach, request=api)
-        pusher = Pusher(store, lambda: catalog, office, "bench", "nl")
+        pusher = Pusher(store, lambda: catalog, office, "bench", "nl", TELEGRAM)
         await app.initialize()
         started = time.perf_counter()
         sent, rounds, pace = 0, 0, push_pace()

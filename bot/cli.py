@@ -273,6 +273,7 @@ def run(
 
 async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) -> None:
     from bot.channels.telegram.app import TelegramOptions, build_application, run_until_signalled
+    from bot.channels.telegram.sender import TELEGRAM
     from bot.engine.coach import Coach
     from bot.engine.engine import Engine
     from bot.engine.pushes import Pusher
@@ -298,6 +299,7 @@ async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) ->
             settings.working_time(),
             claimer,
             settings.default_language,
+            TELEGRAM,
         )
         await run_until_signalled(application, coach, webhook, beating, pusher)
     except CannotListen as err:

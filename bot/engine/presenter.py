@@ -122,8 +122,10 @@ def tip_details(
     """The whole text of the tip whose "Details" button sent ``value``, or None if it names no
     tip with details (read again from the session's answers: a tip saves nothing)."""
     match = TIP_DETAILS.fullmatch(value)
+    if match is None:  # every answer button passes here: nothing more for those
+        return None
     ids = list(dialogue.model.nodes)
-    if match is None or int(match[1]) >= len(ids):
+    if int(match[1]) >= len(ids):
         return None
     node_id = ids[int(match[1])]
     if not isinstance(dialogue.model.nodes[node_id], SayNode):

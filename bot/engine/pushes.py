@@ -47,7 +47,7 @@ class Pusher:
         working: WorkingTime,
         claimer: str,
         default_language: Language,
-        channel_prefix: str = "telegram:",
+        channel_prefix: str,
     ) -> None:
         self.store, self.catalog, self.working = store, catalog, working
         self.claimer, self.default_language = claimer, default_language

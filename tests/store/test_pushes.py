@@ -9,6 +9,7 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.channels.telegram.sender import TELEGRAM
 from bot.engine.coach import Coach, Visitor
 from bot.engine.pushes import STALE_CLAIM, Pusher
 from bot.engine.turn import Incoming
@@ -28,7 +29,7 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def pusher_for(coach: Coach, store: Store, claimer: str = "one") -> Pusher:
-    return Pusher(store, lambda: coach.catalog, OFFICE, claimer, "nl")
+    return Pusher(store, lambda: coach.catalog, OFFICE, claimer, "nl", TELEGRAM)
 
 
 async def commit(coach: Coach, visitor: Visitor = EVA) -> None:

@@ -39,6 +39,7 @@ from bot.channels.telegram.replies import (
     show_in_place,
 )
 from bot.channels.telegram.sender import (
+    TELEGRAM,
     Outgoing,
     forget_keyboard,
     language_keyboard,
@@ -267,7 +268,7 @@ class TelegramChannel:
         try:
             if sender is None or sender.is_bot:
                 return
-            visitor = Visitor(f"telegram:{sender.id}", clean_text(sender.first_name or ""))
+            visitor = Visitor(f"{TELEGRAM}{sender.id}", clean_text(sender.first_name or ""))
             reply = await self._call(update, visitor, call)
             if reply is None or reply.duplicate:
                 return

@@ -16,7 +16,7 @@ from telegram import Bot
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from bot.channels.telegram import callback_data as cd
-from bot.channels.telegram.sender import Outgoing, keyboard, send_message
+from bot.channels.telegram.sender import Outgoing, chat_of, keyboard, send_message
 from bot.engine.coach import Coach, Visitor
 from bot.engine.pushes import Pusher
 
@@ -46,7 +46,8 @@ async def send_due(
         if pace is not None:
             await pace.acquire()
         push = message.push
-        chat_id = int(push.external_id.removeprefix("telegram:"))
+        chat_id = chat_of(push.external_id)
+        assert chat_id is not None  # the pusher only hands out Telegram users' pushes
         button = cd.Pick(message.dialogue_id, push.commitment.id)
         try:
             await send_message(

@@ -18,6 +18,15 @@ from bot.engine.phrases import phrase
 from bot.engine.turn import Button, Image
 from bot.languages import LANGUAGES, NAMES
 
+TELEGRAM = "telegram:"  # the external ids of Telegram users: "telegram:<user id>"
+
+
+def chat_of(external_id: str) -> int | None:
+    """The private chat to reach a user in, or None if they are not a Telegram user."""
+    if not external_id.startswith(TELEGRAM):
+        return None
+    return int(external_id.removeprefix(TELEGRAM))
+
 
 def keyboard(rows: Sequence[Sequence[tuple[str, Payload]]]) -> InlineKeyboardMarkup:
     """An inline keyboard from rows of (label, payload)."""

@@ -22,7 +22,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from bot.channels.telegram import callback_data as cd
 from bot.channels.telegram.limits import fit_caption
 from bot.channels.telegram.replies import Delivery, label_of, mark_chosen
-from bot.channels.telegram.sender import Outgoing, keyboard, outgoing, send_message
+from bot.channels.telegram.sender import Outgoing, chat_of, keyboard, outgoing, send_message
 from bot.engine.coach import Visitor
 from bot.engine.roles import Notice, Panel, Screen
 from bot.engine.team_buttons import TeamButtons
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
-CHANNEL = "telegram:"
 
 
 class TeamCommands:
@@ -115,9 +114,9 @@ class TeamCommands:
     async def _notify(self, bot: Bot, notices: tuple[Notice, ...]) -> None:
         """Tell others (best effort): one who blocked the bot never breaks the sender's reply."""
         for notice in notices:
-            if not notice.external_id.startswith(CHANNEL):
+            chat_id = chat_of(notice.external_id)
+            if chat_id is None:
                 continue
-            chat_id = int(notice.external_id.removeprefix(CHANNEL))
             try:
                 await send_message(bot, chat_id, Outgoing(_plain(notice.text)))
             except Forbidden:
