@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from bot.records import CommitmentRecord, Profile, Push, SavedAnswer, Session, StoreWrite, User
+from bot.store.assign_base import AssignTransaction
 from bot.store.team_base import TeamTransaction
 
 T = TypeVar("T")
@@ -31,6 +32,11 @@ class Transaction(Protocol):
     @property
     def teams(self) -> TeamTransaction:
         """Roles, teams and invites, in this same transaction."""
+        ...
+
+    @property
+    def assignments(self) -> AssignTransaction:
+        """Assignments and /assign drafts, in this same transaction."""
         ...
 
     def claim_update(self, update_id: int) -> bool:

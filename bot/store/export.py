@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from bot.store.tables import (
     answers,
+    assignments,
     commitments,
     deliveries,
     invite_tries,
@@ -17,6 +18,7 @@ from bot.store.tables import (
     profiles,
     roles,
     sessions,
+    team_drafts,
     users,
 )
 
@@ -68,6 +70,41 @@ def _team_part(db: Connection, user_id: int) -> dict[str, Any]:
             for i in made
         ],
         "invite_links_that_matched_nothing": [_time(t.tried_at) for t in tried],
+    }
+
+
+def _assignment_part(db: Connection, user_id: int) -> dict[str, Any]:
+    """Tracks assigned to the user and by the user, and an /assign in the making."""
+    rows = db.execute(
+        select(assignments)
+        .where((assignments.c.user_id == user_id) | (assignments.c.manager_id == user_id))
+        .order_by(assignments.c.id)
+    ).all()
+    draft = db.execute(select(team_drafts).where(team_drafts.c.manager_id == user_id)).first()
+
+    def shown(a: Any) -> dict[str, Any]:
+        return {
+            "track": a.dialogue_id,
+            "note": a.note,
+            "assigned_at": _time(a.created_at),
+            "due_on": a.due_on.isoformat(),
+            "status": a.status,
+            "finished_at": _time(a.finished_at),
+            "shared_with_manager": a.shared,
+            "withdrawn_at": _time(a.withdrawn_at),
+        }
+
+    return {
+        "assigned_to_me": [shown(a) for a in rows if a.user_id == user_id],
+        "assigned_by_me": [shown(a) for a in rows if a.manager_id == user_id],
+        "assignment_in_the_making": None
+        if draft is None
+        else {
+            "members": len(draft.members),
+            "track": draft.dialogue_id,
+            "due_on": draft.due_on.isoformat() if draft.due_on else None,
+            "note": draft.note,
+        },
     }
 
 
@@ -144,4 +181,5 @@ def export_user(db: Connection, user_id: int) -> dict[str, Any]:
             for d in pushed
         ],
         **_team_part(db, user_id),
+        **_assignment_part(db, user_id),
     }

@@ -24,6 +24,7 @@ from bot.records import (
     User,
 )
 from bot.store import push_sql
+from bot.store.assign_sql import SqlAssignments
 from bot.store.export import export_user
 from bot.store.push_sql import commitment_of
 from bot.store.tables import (
@@ -110,6 +111,7 @@ class SqlTransaction:
         self.db = connection
         self._new_user, self._claim, self._profile = _dialect_statements(connection.dialect.name)
         self.teams = SqlTeams(connection)
+        self.assignments = SqlAssignments(connection)
 
     def user(self, external_id: str, display_name: str) -> User:
         """The user, created on first sight; locked until the transaction ends."""

@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -118,7 +119,8 @@ commitments = Table(
     sqlite_autoincrement=True,
 )
 
-# Messages the bot sends on its own (today: the check-in on a commitment, on its day). A row is
+# Messages the bot sends on its own: the check-in on a commitment on its day, an assignment's
+# reminders, a manager told a member finished. A row is
 # claimed by one sender before it is sent and marked sent (or failed) after: it is sent at most
 # once, also with several bot instances on one database or a crash between the two.
 deliveries = Table(
@@ -133,7 +135,9 @@ deliveries = Table(
     Column("claimed_by", String(100)),
     Column("sent_at", UtcDateTime),
     Column("failed", String(200)),
+    Column("assignment_id", ForeignKey("assignments.id", ondelete="CASCADE")),
     UniqueConstraint("kind", "commitment_id", name="uq_deliveries_kind_commitment"),
+    UniqueConstraint("kind", "assignment_id", name="uq_deliveries_kind_assignment"),
     Index("ix_deliveries_due", "claimed_at", "due_at"),
     sqlite_autoincrement=True,
 )
@@ -204,4 +208,43 @@ invite_tries = Table(
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("tried_at", UtcDateTime, nullable=False, default=utcnow),
     Index("ix_invite_tries_user", "user_id", "tried_at"),
+)
+
+# A coaching track a manager assigned to a member, with its due day. ``due_at`` is the end of
+# ``due_on`` in the deployment's time zone. When the member finishes the track it is "done" and
+# ``shared`` records what they let the manager see: "done" (only that) or "summary"; NULL until
+# they chose. ``summary`` is the closing message they saw, kept for if they share it.
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("manager_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("dialogue_id", String(40), nullable=False),
+    Column("note", String(500), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False, default=utcnow),
+    Column("due_on", Date, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False, default="open"),
+    Column("session_id", ForeignKey("sessions.id", ondelete="SET NULL")),
+    Column("finished_at", UtcDateTime),
+    Column("shared", String(16)),
+    Column("summary", String(6000)),
+    Column("withdrawn_at", UtcDateTime),
+    sqlite_autoincrement=True,
+)
+
+# A manager's /assign in the making (members, track, day, note) and what their next typed
+# message is for ("date", "note", "redate" or "react"), so a restart loses no step of it.
+team_drafts = Table(
+    "team_drafts",
+    metadata,
+    Column("manager_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("members", JSON, nullable=False, default=list),
+    Column("dialogue_id", String(40)),
+    Column("due_on", Date),
+    Column("note", String(500)),
+    Column("waiting", String(16)),
+    Column("about", Integer),  # the assignment a "redate" or "react" is about
+    Column("updated_at", UtcDateTime, nullable=False, default=utcnow),
 )

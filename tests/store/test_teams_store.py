@@ -3,13 +3,15 @@ refers to a user, and /forget leaves no row of the forgotten user anywhere."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.engine.coach import Coach, Visitor
 from bot.engine.team_buttons import TeamButtons
 from bot.engine.teams import Teams, role_holders, set_role
 from bot.store import Store
+from bot.store.assign_base import Draft
+from bot.store.base import Transaction
 from bot.store.tables import metadata
 from bot.store.team_base import Role
 from tests.db import rows
@@ -31,6 +33,8 @@ EXPORTED = {
     "memberships": "team",
     "invites": "invites_i_made",
     "invite_tries": "invite_links_that_matched_nothing",
+    "assignments": "assigned_to_me",
+    "team_drafts": "assignment_in_the_making",
 }
 
 
@@ -76,8 +80,18 @@ async def eve_everywhere(coach: Coach, store: Store, database_url: str) -> int:
         assert token is not None
         await buttons.press(member, "join", token.removeprefix(LINK))
     await buttons.open_invite(EVE, "not-a-real-token-at-all")
+    await store.write(lambda tx: assignments_both_ways(tx, now))
     [(user_id,)] = rows(database_url, "SELECT id FROM users WHERE external_id = 'telegram:77'")
     return int(user_id)
+
+
+def assignments_both_ways(tx: Transaction, now: datetime) -> None:
+    """Tom assigns Eve a track; Eve assigns Anna one and has a second in the making."""
+    eve, tom, anna = (tx.user(v.external_id, v.name).id for v in (EVE, TOM, ANNA))
+    day = (now + timedelta(days=7)).date()
+    for manager, member in ((tom, eve), (eve, anna)):
+        tx.assignments.assign(Draft(manager, (member,), "talk", day), now + timedelta(days=7), now)
+    tx.assignments.save_draft(Draft(eve, (anna,), "authentic"), now)
 
 
 async def test_mydata_shows_every_table_and_forget_leaves_nothing(
@@ -94,6 +108,8 @@ async def test_mydata_shows_every_table_and_forget_leaves_nothing(
     assert {name for name, count in before.items() if count} | {"users"} == set(EXPORTED)
     assert all(data[key] for key in EXPORTED.values()), data
     assert data["team"]["manager"] == "Tom"
+    assert [a["due_on"] for a in data["assigned_by_me"]] == [data["assigned_to_me"][0]["due_on"]]
+    assert data["assignment_in_the_making"]["track"] == "authentic"
     assert data["members_in_my_team"] == 1
     assert [r["role"] for r in data["roles"]] == ["admin", "manager"]
     assert after == dict.fromkeys(before, 0)
