@@ -44,8 +44,8 @@ class Forget:
 
 @dataclass(frozen=True)
 class TeamPress:
-    """A team button: join (with the invite token), no, revoke, remove, rmyes or leave (with a
-    number). The engine checks the presser's rights again whatever it says."""
+    """A team button: join (with the invite token), a track (``at``), or one of ``TEAM_KINDS``
+    with a number. The engine checks the presser's rights again whatever it says."""
 
     kind: str
     ref: str
@@ -60,7 +60,16 @@ _CHECK_IN = re.compile(r"c:([a-z][a-z0-9_]{0,39}):(\d{1,12})")
 _LANGUAGE = re.compile(r"l:(nl|en)")
 _FORGET = re.compile(r"f:(yes|no)")
 _TEAM_JOIN = re.compile(r"t:(join):([A-Za-z0-9_-]{16,57})")
-_TEAM = re.compile(r"t:(no|revoke|remove|rmyes|leave):(\d{1,12})")
+# Team kinds with a number: an invite, a member, an assignment or a count of days (``ad``).
+TEAM_KINDS = (
+    *("no", "revoke", "remove", "rmyes", "leave"),  # invites and members
+    *("am", "aall", "anext", "ad", "adtyp", "anote", "anon", "asend", "acanc"),  # /assign
+    *("achg", "awd", "awdy"),  # a manager changes a due day or withdraws an assignment
+    *("start", "shsum", "shdone"),  # a member starts an assigned track, shares its summary
+    *("well", "rnote"),  # a manager reacts to a finished assignment
+)
+_TEAM = re.compile(rf"t:({'|'.join(TEAM_KINDS)}):(\d{{1,12}})")
+_TEAM_TRACK = re.compile(r"t:(at):([a-z][a-z0-9_]{0,39})")  # /assign: the track
 
 
 def encode(payload: Payload) -> str:
@@ -96,6 +105,6 @@ def decode(data: str | None) -> Payload | None:
         return Language(language_or(match[1], DEFAULT))
     if match := _FORGET.fullmatch(data):
         return Forget(match[1] == "yes")
-    if match := _TEAM_JOIN.fullmatch(data) or _TEAM.fullmatch(data):
+    if match := _TEAM_JOIN.fullmatch(data) or _TEAM.fullmatch(data) or _TEAM_TRACK.fullmatch(data):
         return TeamPress(match[1], match[2])
     return None
