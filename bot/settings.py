@@ -66,7 +66,8 @@ class Settings(BaseSettings):
             if not part.isascii() or not part.isdigit() or len(part) > 15:
                 raise ValueError(f"COACHBOT_ADMIN_IDS: {part!r} is not a Telegram user id")
         admins = frozenset(f"telegram:{int(part)}" for part in ids)
-        return TeamRules(admin_ids=admins, invite_days=self.invite_days)
+        zone = self.working_time().zone
+        return TeamRules(admin_ids=admins, invite_days=self.invite_days, zone=zone)
 
     @model_validator(mode="after")
     def _working_time_reads(self) -> Settings:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.dialogue.catalog import Catalog
+from bot.engine import assigned
 from bot.engine.conversation import Conversation
 from bot.engine.engine import Engine
 from bot.engine.menu import MenuItem, profile_dialogue
@@ -153,9 +154,7 @@ class Coach:
         self, visitor: Visitor, incoming: Incoming, *, update_id: int | None = None
     ) -> Reply:
         """Answer the current question (the menu when nothing is unfinished)."""
-        return await self._write(
-            visitor, update_id, lambda c: self._turn_or_menu(c, c.reply(incoming))
-        )
+        return await self._write(visitor, update_id, lambda c: self.answer(c, incoming))
 
     async def back(self, visitor: Visitor, *, update_id: int | None = None) -> Reply:
         """Undo the last answer of the current session."""
@@ -238,6 +237,14 @@ class Coach:
         """Run ``act`` as one unit for the visitor (the door other engine modules use)."""
         return await self._write(visitor, update_id, act)
 
+    def answer(self, c: Conversation, incoming: Incoming) -> Reply:
+        """Inside a unit: ``incoming`` as the answer to the current question."""
+        return self._turn_or_menu(c, c.reply(incoming))
+
+    def show_turn(self, c: Conversation, turn: Turn) -> Reply:
+        """Inside a unit: the reply showing ``turn``."""
+        return self._turn(c, turn)
+
     # -- internals -----------------------------------------------------------------------
 
     async def _write(self, visitor: Visitor, update_id: int | None, act: Act) -> Reply:
@@ -266,9 +273,12 @@ class Coach:
         if turn.finished and turn.session.dialogue_id == _profile_id(self.catalog):
             # Not a track: no "finished" line; the menu follows so they can begin one.
             return self._reply(c, turn=turn, notice=turn.notice, menu=tuple(c.menu()))
-        if turn.finished:
-            turn = _with_closing(turn, phrase(c.lang, "finished"))
-        return self._reply(c, turn=turn, notice=turn.notice)
+        if not turn.finished:
+            return self._reply(c, turn=turn, notice=turn.notice)
+        share = assigned.on_finish(c, turn, self.team_rules.clock())
+        turn = _with_closing(turn, phrase(c.lang, "finished"))
+        panel = Panel((share,)) if share is not None else None
+        return self._reply(c, turn=turn, notice=turn.notice, panel=panel)
 
     def _turn_or_menu(self, c: Conversation, turn: Turn | None) -> Reply:
         if turn is None:

@@ -78,9 +78,10 @@ class Conversation:
         return sessions[0] if sessions else None
 
     def menu(self) -> list[MenuItem]:
-        """Unfinished sessions, due check-ins, the entry dialogue, the tracks, later check-ins."""
+        """Assigned tracks, unfinished sessions, due check-ins, the entry, the tracks, check-ins."""
         commitments = self.tx.open_commitments(self.user.id)
-        return build_menu(self.catalog, self.lang, self.sessions(), commitments)
+        assigned = self.tx.assignments.open_for(self.user.id) if self.user.id else []
+        return build_menu(self.catalog, self.lang, self.sessions(), commitments, assigned)
 
     def open(self, dialogue_id: str, commitment_id: int | None = None) -> Turn:
         """Resume the unfinished session of ``dialogue_id``, or start one (or a check-in)."""

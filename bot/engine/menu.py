@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.dialogue.catalog import Catalog
 from bot.dialogue.compiled import CompiledDialogue
 from bot.errors import UnknownDialogue
 from bot.records import CommitmentRecord, Session
+from bot.store.assign_base import Assignment
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class MenuItem:
     commitment_id: int | None = None
     due: bool = False
     entry: bool = False
+    assigned_due: date | None = None  # a manager assigned this track, due on this day
 
 
 def check_in_dialogue(catalog: Catalog) -> CompiledDialogue | None:
@@ -36,10 +39,18 @@ def profile_dialogue(catalog: Catalog) -> CompiledDialogue | None:
 
 
 def build_menu(
-    catalog: Catalog, lang: str, sessions: list[Session], commitments: list[CommitmentRecord]
+    catalog: Catalog,
+    lang: str,
+    sessions: list[Session],
+    commitments: list[CommitmentRecord],
+    assigned: Sequence[Assignment] = (),
 ) -> list[MenuItem]:
-    """Unfinished first, then due check-ins, the entry dialogue, the tracks, later check-ins."""
+    """Assigned tracks first (soonest due first), then unfinished ones, due check-ins, the entry
+    dialogue, the other tracks, later check-ins."""
     unfinished = {s.dialogue_id for s in sessions}
+    due_on: dict[str, date] = {}
+    for assignment in assigned:  # soonest first: a track assigned twice shows its next day
+        due_on.setdefault(assignment.dialogue_id, assignment.due_on)
     items = [
         MenuItem(
             d.id,
@@ -47,13 +58,24 @@ def build_menu(
             d.model.description.get(lang),
             unfinished=d.id in unfinished,
             entry=d.model.kind == "entry",
+            assigned_due=due_on.get(d.id),
         )
         for d in catalog.listed()
         if d.model.kind not in ("checkin", "profile")
     ]
     items += _check_ins(catalog, lang, commitments)
-    return sorted(
-        items, key=lambda i: (not i.unfinished, not i.due, not i.entry, i.commitment_id is not None)
+    return sorted(items, key=_menu_order)
+
+
+def _menu_order(item: MenuItem) -> tuple[bool, date, bool, bool, bool, bool]:
+    assigned = item.assigned_due is not None
+    return (
+        not assigned,
+        item.assigned_due or date.max,
+        not item.unfinished,
+        not item.due,
+        not item.entry,
+        item.commitment_id is not None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.engine.phrases import phrase
 from bot.records import User
@@ -24,6 +25,7 @@ class TeamRules:
     try_window: timedelta = timedelta(hours=1)
     max_open_invites: int = 20
     clock: Callable[[], datetime] = field(default=_now)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))  # due days
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,8 @@ class Action:
     """A button on a team screen: its label, what it does and what it is about."""
 
     label: str
-    kind: str  # join, no, revoke, remove, rmyes, leave
-    ref: str  # an invite token (join), else a number: an invite, a member, a manager
+    kind: str  # join, at (a track), or a number's kind: revoke, remove, am, ad, start, ...
+    ref: str  # an invite token (join), a track id (at), else a number
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Notice:
 
     external_id: str
     text: str
+    actions: tuple[Action, ...] = ()  # buttons under it (one a row)
+    html: bool = False  # the text is Telegram HTML already (a shared summary), not plain
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class Panel:
 
     screens: tuple[Screen, ...]
     notices: tuple[Notice, ...] = ()
+    in_place: bool = False  # the first screen replaces the one whose button was pressed
 
 
 def day(moment: datetime, lang: str) -> str:

@@ -6,6 +6,8 @@ team are read again, so forged data can only reach what the presser may touch an
 
 from __future__ import annotations
 
+from bot.engine.assignments import KINDS as ASSIGNMENT_KINDS
+from bot.engine.assignments import Assignments
 from bot.engine.coach import Reply, Visitor
 from bot.engine.conversation import Conversation
 from bot.engine.phrases import phrase
@@ -20,6 +22,7 @@ class TeamButtons:
 
     def __init__(self, teams: Teams) -> None:
         self.teams = teams
+        self.assignments = Assignments(teams)
 
     async def open_invite(
         self, visitor: Visitor, token: str, *, update_id: int | None = None
@@ -65,6 +68,8 @@ class TeamButtons:
         def act(c: Conversation) -> Reply:
             if kind == "join":
                 return self._join(c, ref)
+            if kind in ASSIGNMENT_KINDS:
+                return self.assignments.press(c, kind, ref)
             if kind not in presses or not ref.isdigit():
                 return self.teams.say(c, "nothing_changed")
             return presses[kind](c, ref)

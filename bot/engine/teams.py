@@ -13,12 +13,15 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.dialogue.compiled import CompiledDialogue
 from bot.engine.coach import Coach, Reply, Visitor
 from bot.engine.conversation import Conversation
 from bot.engine.phrases import phrase
 from bot.engine.roles import Action, Notice, Panel, Screen, TeamRules, day, name_of
 from bot.engine.team_views import managers_screen, members_screen, teams_screen
+from bot.errors import UnknownDialogue
 from bot.records import User
+from bot.store.assign_base import Assignment
 from bot.store.base import Store, Transaction
 from bot.store.team_base import Invite, Role
 
@@ -170,6 +173,38 @@ class Teams:
         if c.user.language is None:
             return replace(reply, ask_language=True)
         return replace(reply, menu=tuple(c.menu()))
+
+    def answer(self, c: Conversation, panel: Panel) -> Reply:
+        """The reply carrying ``panel``."""
+        return Reply(c.user, c.lang, panel=panel)
+
+    def tracks(self) -> list[CompiledDialogue]:
+        """The tracks a manager can assign (not the entry, check-in or profile dialogues)."""
+        skipped = ("checkin", "profile", "entry")
+        return [d for d in self.coach.catalog.listed() if d.model.kind not in skipped]
+
+    def track_title(self, dialogue_id: str, lang: str) -> str:
+        """A track's title (its id if it is no longer served)."""
+        try:
+            return self.coach.catalog.get(dialogue_id).model.title.get(lang)
+        except UnknownDialogue:
+            return dialogue_id
+
+    def own_assignment(
+        self, c: Conversation, assignment_id: int, *, done: bool = False
+    ) -> Assignment | Panel:
+        """The presser's own assignment to a member still in their team, open (or ``done``),
+        or the refusal, which says nothing about anyone else's."""
+        found = c.tx.assignments.assignment(assignment_id)
+        members = {m.user.id for m in c.tx.teams.members(c.user.id)}
+        if (
+            found is None
+            or found.manager.id != c.user.id
+            or found.member.id not in members
+            or found.status != ("done" if done else "open")
+        ):
+            return Panel((Screen(phrase(c.lang, "assignment_not_yours")),))
+        return found
 
     def open_invites(self, c: Conversation, now: datetime) -> Screen:
         """The user's open invites, a revoke button each."""

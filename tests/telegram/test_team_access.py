@@ -7,10 +7,13 @@ and write nothing (every table compared before and after; only the update ids mo
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channels.telegram.app import TelegramApp as App
 from bot.engine.phrases import phrase
+from bot.store import Store
+from bot.store.assign_base import Draft
 from bot.store.tables import metadata
 from tests.db import rows
 from tests.telegram.fake_api import FakeBotAPI
@@ -39,8 +42,15 @@ def snapshot(database_url: str) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
+async def assign_to(store: Store, manager_id: int, member_id: int, now: datetime) -> int:
+    """The manager assigns the talk track to the member, due in a week; its id."""
+    draft = Draft(manager_id, (member_id,), "talk", (now + timedelta(days=7)).date())
+    made = await store.write(lambda tx: tx.assignments.assign(draft, now + timedelta(days=7), now))
+    return made[0].id
+
+
 async def test_no_command_or_button_reaches_beyond_the_pressers_rights(
-    api: FakeBotAPI, bot: App, clock: Clock, database_url: str
+    api: FakeBotAPI, bot: App, clock: Clock, database_url: str, store: Store
 ) -> None:
     ada, eva, tom = (
         FakeUser(api, ADMIN, "Ada"),
@@ -57,6 +67,14 @@ async def test_no_command_or_button_reaches_beyond_the_pressers_rights(
     ids = dict(rows(database_url, "SELECT external_id, id FROM users"))
     anna_id, bram_id, eva_id = ids["telegram:701"], ids["telegram:711"], ids["telegram:700"]
     [(invite,)] = rows(database_url, f"SELECT id FROM invites WHERE manager_id = {eva_id}")
+    task = await assign_to(store, eva_id, anna_id, clock.now)
+    eva_only = {  # Eva's assignment to Anna, pressed by someone who is not Eva
+        f"t:achg:{task}": "assignment_not_yours",
+        f"t:awdy:{task}": "assignment_not_yours",
+        f"t:well:{task}": "assignment_not_yours",
+        f"t:rnote:{task}": "assignment_not_yours",
+    }
+    not_anna = {f"t:{kind}:{task}": "assigned_not_open" for kind in ("start", "shsum", "shdone")}
     admin_only = {
         f"/{c}": "team_only_admins"
         for c in ("team all", "team 700", "managers", "managers add 799", "managers remove 700")
@@ -74,9 +92,23 @@ async def test_no_command_or_button_reaches_beyond_the_pressers_rights(
             "t:join:short": FORGED,
             "t:kick:1": FORGED,
             f"t:rmyes:{anna_id}:1": FORGED,
+            "/assign": "team_only_managers",
+            "/assignments": "team_only_managers",
+            f"t:am:{anna_id}": "team_only_managers",
+            "t:asend:0": "team_only_managers",
+            "t:at:talk": "team_only_managers",
+            f"t:awdy:{task}": "team_only_managers",
+            f"t:well:{task}": "team_only_managers",
+            **not_anna,
+            "t:at:Talk!": FORGED,
+            "t:ad:x": FORGED,
         },
         tom: {
             **admin_only,
+            **eva_only,
+            **not_anna,
+            f"t:am:{anna_id}": "assign_gone",  # Tom has no /assign going
+            "t:asend:0": "assign_gone",
             f"t:revoke:{invite}": "invite_not_open",
             f"t:remove:{anna_id}": "team_not_member",
             f"t:rmyes:{anna_id}": "team_not_member",
@@ -88,8 +120,12 @@ async def test_no_command_or_button_reaches_beyond_the_pressers_rights(
             f"t:revoke:{invite}": "team_only_managers",
             f"t:rmyes:{anna_id}": "team_only_managers",
             f"t:remove:{bram_id}": "team_only_managers",
+            "/assign": "team_only_managers",
+            f"t:awdy:{task}": "team_only_managers",
+            f"t:well:{task}": "team_only_managers",
         },
         bram: {  # in Tom's team
+            **not_anna,
             f"t:leave:{eva_id}": "team_gone",
             f"t:remove:{anna_id}": "team_only_managers",
         },

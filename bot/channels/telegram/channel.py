@@ -135,8 +135,7 @@ class TelegramChannel:
                 update, lambda v, u: self.coach.resume(v, update_id=u, notice="resent")
             )
             return
-        incoming = Incoming.text(clean_text(text))
-        await self._serve(update, lambda v, u: self.coach.reply(v, incoming, update_id=u))
+        await self.team.on_typed(update, Incoming.text(clean_text(text)))
 
     async def on_unreadable(self, update: Update, context: Context) -> None:
         """A sticker, photo, voice note...: a friendly re-prompt with the current question."""

@@ -12,9 +12,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from bot.channels.telegram import callback_data as cd
 from bot.channels.telegram.callback_data import Answer, Payload, encode
 from bot.channels.telegram.limits import fit_caption, split_text
+from bot.dialogue.dates import day_month
 from bot.engine.coach import Reply
 from bot.engine.menu import MenuItem
 from bot.engine.phrases import phrase
+from bot.engine.roles import Notice, Screen
 from bot.engine.turn import Button, Image
 from bot.languages import LANGUAGES, NAMES
 
@@ -69,6 +71,7 @@ def outgoing(reply: Reply) -> list[Outgoing]:
                 text += f"\n\n<i>{html.escape(phrase(reply.lang, 'multi_hint'), quote=False)}</i>"
         out.append(Outgoing(text, markup, message.image))
     out += [Outgoing(message.text, None, message.image) for message in reply.info]
+    out += [screen_message(screen) for screen in reply.panel.screens] if reply.panel else []
     if reply.ask_language:
         out.append(Outgoing(phrase(reply.lang, "choose_language"), language_keyboard()))
     if reply.menu is not None:
@@ -82,14 +85,31 @@ def outgoing(reply: Reply) -> list[Outgoing]:
     return out
 
 
+def screen_message(screen: Screen) -> Outgoing:
+    """A team screen (plain text) with its buttons, one a row."""
+    rows = [[(a.label, cd.TeamPress(a.kind, a.ref))] for a in screen.actions]
+    return Outgoing(html.escape(screen.text, quote=False), keyboard(rows) if rows else None)
+
+
+def notice_message(notice: Notice) -> Outgoing:
+    """A message to someone else, with its buttons."""
+    text = notice.text if notice.html else html.escape(notice.text, quote=False)
+    rows = [[(a.label, cd.TeamPress(a.kind, a.ref))] for a in notice.actions]
+    return Outgoing(text, keyboard(rows) if rows else None)
+
+
 def menu_message(items: Sequence[MenuItem], lang: str) -> Outgoing:
-    """The menu as buttons: unfinished first, then due check-ins, the entry, the tracks."""
+    """The menu as buttons: assigned first (with their day), unfinished, due check-ins, ..."""
     if not items:
         return Outgoing(html.escape(phrase(lang, "menu_empty"), quote=False))
     rows = []
     for item in items:
         mark = "▶ " if item.unfinished else ("⏰ " if item.due else "")
-        rows.append([(f"{mark}{item.title}"[:60], cd.Pick(item.dialogue_id, item.commitment_id))])
+        label = f"{mark}{item.title}"
+        if item.assigned_due is not None:
+            due = phrase(lang, "menu_due", day=day_month(item.assigned_due, lang))
+            label = f"📌 {mark}{item.title} · {due}"
+        rows.append([(label[:60], cd.Pick(item.dialogue_id, item.commitment_id))])
     return Outgoing(html.escape(phrase(lang, "menu"), quote=False), keyboard(rows))
 
 

@@ -16,17 +16,25 @@ from typing import TYPE_CHECKING, Any
 
 import segno
 from telegram import Bot, InputFile, Update
-from telegram.error import Forbidden, TelegramError
+from telegram import Message as TgMessage
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.channels.telegram import callback_data as cd
-from bot.channels.telegram.limits import fit_caption
+from bot.channels.telegram.limits import fit_caption, split_text
 from bot.channels.telegram.replies import Delivery, label_of, mark_chosen
-from bot.channels.telegram.sender import Outgoing, chat_of, keyboard, outgoing, send_message
+from bot.channels.telegram.sender import (
+    chat_of,
+    notice_message,
+    outgoing,
+    screen_message,
+    send_message,
+)
 from bot.engine.coach import Visitor
 from bot.engine.roles import Notice, Panel, Screen
 from bot.engine.team_buttons import TeamButtons
 from bot.engine.teams import Teams
+from bot.engine.turn import Incoming
 
 if TYPE_CHECKING:
     from bot.channels.telegram.channel import TelegramChannel
@@ -43,6 +51,7 @@ class TeamCommands:
         self.channel = channel
         self.teams = Teams(channel.coach)
         self.buttons = TeamButtons(self.teams)
+        self.assignments = self.buttons.assignments
 
     def commands(self) -> dict[str, Handler]:
         """Command name to handler."""
@@ -51,6 +60,8 @@ class TeamCommands:
             "team": self.on_team,
             "leave": self.on_leave,
             "managers": self.on_managers,
+            "assign": self.on_assign,
+            "assignments": self.on_assignments,
         }
 
     def button_handler(self) -> CallbackQueryHandler[Any, None]:
@@ -76,6 +87,18 @@ class TeamCommands:
         args = list(context.args or [])[:3]
         await self._serve(update, lambda v, u: self.teams.managers(v, args, update_id=u))
 
+    async def on_assign(self, update: Update, context: Context) -> None:
+        """/assign: give members a coaching session with a due day."""
+        await self._serve(update, lambda v, u: self.assignments.assign(v, update_id=u))
+
+    async def on_assignments(self, update: Update, context: Context) -> None:
+        """/assignments: the team's open assignments, to move or withdraw."""
+        await self._serve(update, lambda v, u: self.assignments.overview(v, update_id=u))
+
+    async def on_typed(self, update: Update, incoming: Incoming) -> None:
+        """Typed text: a date or note /assign waits for, else the answer to the question."""
+        await self._serve(update, lambda v, u: self.assignments.typed(v, incoming, update_id=u))
+
     async def on_invite_link(self, update: Update, token: str) -> None:
         """/start <token>: an invite link was opened."""
         await self._serve(update, lambda v, u: self.buttons.open_invite(v, token, update_id=u))
@@ -100,13 +123,19 @@ class TeamCommands:
     ) -> None:
         async def deliver(delivery: Delivery) -> None:
             await delivery.answer(None)
-            if pressed:  # the question is answered: show the choice, drop its buttons
+            panel = delivery.reply.panel or Panel(())
+            screens = panel.screens
+            if pressed and panel.in_place and screens and await _replace(delivery, screens[0]):
+                screens = screens[1:]
+            elif pressed:  # the question is answered: show the choice, drop its buttons
                 query = delivery.query
                 await mark_chosen(query, label_of(query), delivery.reply.lang)
-            panel = delivery.reply.panel or Panel(())
-            for screen in panel.screens:
-                await _send_screen(delivery.bot, delivery.chat_id, screen)
-            await delivery.send(outgoing(replace(delivery.reply, notice=None)))
+            if delivery.reply.turn is not None:  # a conversation's messages, then the screens
+                await delivery.send(outgoing(delivery.reply))
+            else:
+                for screen in screens:
+                    await _send_screen(delivery.bot, delivery.chat_id, screen)
+                await delivery.send(outgoing(replace(delivery.reply, panel=None)))
             await self._notify(delivery.bot, panel.notices)
 
         await self.channel._serve(update, call, deliver)
@@ -118,7 +147,7 @@ class TeamCommands:
             if chat_id is None:
                 continue
             try:
-                await send_message(bot, chat_id, Outgoing(_plain(notice.text)))
+                await send_message(bot, chat_id, notice_message(notice))
             except Forbidden:
                 log.info("a team notice was not delivered: the recipient blocked the bot")
                 await self.channel.coach.mark_unreachable(Visitor(notice.external_id, ""))
@@ -126,11 +155,22 @@ class TeamCommands:
                 log.warning("a team notice was not delivered: %s", type(err).__name__)
 
 
+async def _replace(delivery: Delivery, screen: Screen) -> bool:
+    """Show ``screen`` on the message whose button was pressed; False if it cannot be edited."""
+    message = delivery.query.message
+    shown = screen_message(screen)
+    if not isinstance(message, TgMessage) or len(split_text(shown.text)) != 1:
+        return False
+    try:
+        await message.edit_text(shown.text, reply_markup=shown.markup)
+    except BadRequest as err:
+        return "not modified" in str(err).lower()
+    return True
+
+
 async def _send_screen(bot: Bot, chat_id: int, screen: Screen) -> None:
-    rows = [[(a.label, cd.TeamPress(a.kind, a.ref))] for a in screen.actions]
-    markup = keyboard(rows) if rows else None
     if screen.qr is None:
-        await send_message(bot, chat_id, Outgoing(_plain(screen.text), markup))
+        await send_message(bot, chat_id, screen_message(screen))
         return
     png = await asyncio.to_thread(qr_png, screen.qr)
     photo = InputFile(png, filename="invite.png")
