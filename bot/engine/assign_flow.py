@@ -123,7 +123,8 @@ class AssignFlow:
             return phrase(c.lang, "assign_date_unreadable")
         if day < today:
             example = day_month(today + timedelta(days=7), c.lang)
-            return phrase(c.lang, "assign_date_past", day=day_label(day, c.lang), example=example)
+            past = day_label(day, c.lang, today)
+            return phrase(c.lang, "assign_date_past", day=past, example=example)
         if day - today > MAX_AHEAD:
             return phrase(c.lang, "assign_date_far")
         return None

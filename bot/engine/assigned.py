@@ -23,7 +23,7 @@ def on_finish(c: Conversation, turn: Turn, now: datetime) -> Screen | None:
     """The share question when the finished track was assigned to the user, else None."""
     if turn.outcome != "completed" or turn.session.id is None or not turn.messages:
         return None
-    summary = turn.messages[-1].text
+    summary = "\n\n".join(m.text for m in turn.messages)  # the closing messages, as shown
     done = c.tx.assignments.complete(
         c.user.id, turn.session.dialogue_id, turn.session.id, summary, now
     )
