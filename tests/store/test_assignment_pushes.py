@@ -7,13 +7,17 @@ after a finish unless the member chose what to share. The clock is injected; not
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, datetime, timedelta
 
+from bot.dialogue.catalog import Catalog
 from bot.engine.coach import Coach, Visitor
-from bot.engine.push_texts import OpenTrack
+from bot.engine.push_phrases import PUSH_PHRASES
+from bot.engine.push_texts import OpenTrack, render
 from bot.engine.pushes import CHOSE_MEANWHILE, Pusher
 from bot.engine.roles import Action
-from bot.records import Assignment, Session
+from bot.records import Assignment, Push, Session, User
 from bot.store import Store, open_store
 from bot.store.assign_base import Draft
 from bot.store.base import Transaction
@@ -26,13 +30,18 @@ NEXT_MONDAY = date(2026, 12, 7)
 
 
 async def assign(
-    store: Store, due_on: date, now: datetime, note: str = "", due_at: datetime | None = None
+    store: Store,
+    due_on: date,
+    now: datetime,
+    note: str = "",
+    due_at: datetime | None = None,
+    member: tuple[str, str] = ("telegram:601", "Eva"),
 ) -> Assignment:
-    """Tom (a manager) assigns Eva the talk track, due at the end of ``due_on``."""
+    """Tom (a manager) assigns ``member`` (Eva) the talk track, due at the end of ``due_on``."""
     end = due_at or OFFICE.end_of_day(at(due_on, 12))
 
     def unit(tx: Transaction) -> Assignment:
-        tom, eva = tx.user("telegram:501", "Tom"), tx.user("telegram:601", "Eva")
+        tom, eva = tx.user("telegram:501", "Tom"), tx.user(*member)
         [made] = tx.assignments.assign(Draft(tom.id, (eva.id,), "talk", due_on, note), end, now)
         return made
 
@@ -272,3 +281,22 @@ async def test_a_track_no_longer_served_is_recorded_and_the_next_goes_out(
         ("the track is no longer served",),
         (None,),
     ]
+
+
+def test_a_reminder_with_the_longest_names_and_note_fits_a_phone(catalog: Catalog) -> None:
+    long = "Ŵ" * 200
+    manager, member = User(1, "telegram:1", long, "nl"), User(2, "telegram:2", long, "nl")
+    made = Assignment(
+        1, manager, member, "talk", "<" * 500, at(MONDAY, 9), FRIDAY, at(FRIDAY, 23), "open"
+    )
+    for kind in ("soon", "late", "finished"):
+        for lang in ("nl", "en"):
+            push = Push(1, 2, "telegram:2", long, lang, kind, assignment=made)
+            message = render(catalog, push, lang, MONDAY)
+            assert message is not None
+            visible = html.unescape(re.sub(r"<[^>]+>", "", message.text))
+            assert len(visible) <= 600, (kind, lang, len(visible))
+
+
+def test_every_push_phrase_is_in_both_languages() -> None:
+    assert set(PUSH_PHRASES["nl"]) == set(PUSH_PHRASES["en"])
