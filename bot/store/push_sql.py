@@ -23,6 +23,7 @@ _kinds: dict[str, PushKind] = {SOON: "soon", LATE: "late", FINISHED: "finished"}
 # Who a push goes to (the delivery's user), and which delivery it is.
 _RECIPIENT = (
     deliveries.c.id.label("push_id"),
+    deliveries.c.due_at.label("push_due"),
     users.c.id.label("to_id"),
     users.c.external_id.label("to_external_id"),
     users.c.display_name.label("to_name"),
@@ -44,9 +45,7 @@ _DUE = (
 )
 # An assignment's pushes, with the recipient: the member for reminders, the manager for FINISHED.
 _ASSIGNED = (
-    ASSIGNMENT_ROWS.add_columns(
-        *_RECIPIENT, deliveries.c.kind.label("push_kind"), deliveries.c.due_at.label("push_due")
-    )
+    ASSIGNMENT_ROWS.add_columns(*_RECIPIENT, deliveries.c.kind.label("push_kind"))
     .join_from(assignments, deliveries, deliveries.c.assignment_id == assignments.c.id)
     .join(users, users.c.id == deliveries.c.user_id)
     .where(deliveries.c.claimed_at.is_(None), users.c.active.is_(True))
@@ -85,7 +84,7 @@ def due(db: Connection, by: DueBy, channel: str, limit: int) -> list[Push]:
         ).limit(limit)
     )
     found = [
-        (row.due_at, row.push_id, _push(row, CHECK_IN, commitment=commitment_of(row)))
+        (row.push_due, row.push_id, _push(row, CHECK_IN, commitment=commitment_of(row)))
         for row in check_ins
     ]
     assigned = db.execute(
