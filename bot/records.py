@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 SessionStatus = Literal["active", "completed", "abandoned"]
+Shared = Literal["done", "summary"]
+PushKind = Literal["checkin", "soon", "late", "finished"]
 
 
 @dataclass(frozen=True)
@@ -109,15 +111,50 @@ class CommitmentRecord:
 
 
 @dataclass(frozen=True)
-class Push:
-    """A message the bot is due to send on its own: the check-in on a commitment."""
+class Assignment:
+    """A track a manager assigned to a member, with its due day and how it went."""
 
     id: int
-    user_id: int
+    manager: User
+    member: User
+    dialogue_id: str
+    note: str
+    created_at: datetime
+    due_on: date
+    due_at: datetime
+    status: str  # open, done, withdrawn
+    finished_at: datetime | None = None
+    shared: Shared | None = None  # what the member let the manager see; None: not chosen yet
+    summary: str | None = None  # the closing message, HTML; shown only when shared
+
+    def overdue(self, now: datetime) -> bool:
+        """Open and past its due day."""
+        return self.status == "open" and self.due_at <= now
+
+
+@dataclass(frozen=True)
+class Push:
+    """A message the bot is due to send on its own: a check-in on a commitment (``checkin``),
+    an assignment's reminder to its member (``soon``, ``late``) or, to the manager, the notice
+    that the member finished it (``finished``)."""
+
+    id: int
+    user_id: int  # the recipient
     external_id: str  # who to send it to, e.g. "telegram:123"
     display_name: str
     language: str | None
-    commitment: CommitmentRecord
+    kind: PushKind
+    commitment: CommitmentRecord | None = None
+    assignment: Assignment | None = None
+
+
+@dataclass(frozen=True)
+class DueBy:
+    """The horizons within which each kind of push is due at one moment."""
+
+    now: datetime  # assignment reminders and notices: due once their moment has come
+    today_end: datetime  # check-ins: due on their local day
+    next_workday: datetime  # the reminder before a due day: by the next working day's start
 
 
 @dataclass(frozen=True)

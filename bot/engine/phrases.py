@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.engine.assign_phrases import ASSIGN_PHRASES
+from bot.engine.push_phrases import PUSH_PHRASES
 
 PHRASES: dict[str, dict[str, str]] = {
     "nl": {
@@ -279,10 +280,10 @@ TEAM_PHRASES: dict[str, dict[str, str]] = {
         "you_are_manager": "You're now a manager in Coachbot. Send /invite to invite your team, and /team to see who's in it.",
     },
 }
-for _lang, _table in TEAM_PHRASES.items():
-    PHRASES[_lang].update(_table)
-for _lang, _table in ASSIGN_PHRASES.items():
-    PHRASES[_lang].update(_table)
+# Each family of phrases lives in its own module; the loop gathers them here.
+for _family in (TEAM_PHRASES, ASSIGN_PHRASES, PUSH_PHRASES):
+    for _lang, _table in _family.items():
+        PHRASES[_lang].update(_table)
 
 
 def phrase(lang: str, key: str, **values: Any) -> str:

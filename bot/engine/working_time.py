@@ -49,6 +49,15 @@ class WorkingTime:
         tomorrow = self.local_day(moment) + timedelta(days=1)
         return datetime.combine(tomorrow, time(0), self.zone)
 
+    def next_workday(self, moment: datetime) -> datetime:
+        """The first moment of the first working day after the local day of ``moment``."""
+        day = self.local_day(moment)
+        for ahead in range(1, 8):
+            candidate = day + timedelta(days=ahead)
+            if candidate.weekday() in self.days:
+                return datetime.combine(candidate, time(0), self.zone)
+        raise AssertionError("a week always has a working day")  # _days() refuses none
+
     def is_open(self, moment: datetime) -> bool:
         """Whether ``moment`` falls on a working day between the working hours."""
         local = moment.astimezone(self.zone)

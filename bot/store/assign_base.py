@@ -6,32 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol
 
-from bot.records import User
+from bot.records import Assignment, Shared
 
-Shared = Literal["done", "summary"]
 Waiting = Literal["date", "note", "redate", "react"]
-
-
-@dataclass(frozen=True)
-class Assignment:
-    """A track a manager assigned to a member, with its due day and how it went."""
-
-    id: int
-    manager: User
-    member: User
-    dialogue_id: str
-    note: str
-    created_at: datetime
-    due_on: date
-    due_at: datetime
-    status: str  # open, done, withdrawn
-    finished_at: datetime | None = None
-    shared: Shared | None = None  # what the member let the manager see; None: not chosen yet
-    summary: str | None = None  # the closing message, HTML; shown only when shared
-
-    def overdue(self, now: datetime) -> bool:
-        """Open and past its due day."""
-        return self.status == "open" and self.due_at <= now
+# Assignment and Shared live in bot.records (a push carries an assignment); kept importable here.
+__all__ = ["AssignTransaction", "Assignment", "Draft", "Shared", "Waiting"]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ SOON_BEFORE = timedelta(hours=24)
 CHOICE_WAIT = timedelta(hours=1)
 
 _manager, _member = aliased(users), aliased(users)
-_SELECT = (
+ASSIGNMENT_ROWS = (
     select(
         assignments,
         *(c.label(f"m_{c.name}") for c in _manager.c),
@@ -65,22 +65,22 @@ class SqlAssignments:
 
     def assignment(self, assignment_id: int) -> Assignment | None:
         """One assignment, whoever it belongs to (callers check)."""
-        row = self.db.execute(_SELECT.where(assignments.c.id == assignment_id)).first()
-        return _assignment(row) if row is not None else None
+        row = self.db.execute(ASSIGNMENT_ROWS.where(assignments.c.id == assignment_id)).first()
+        return assignment_of(row) if row is not None else None
 
     def open_for(self, user_id: int) -> list[Assignment]:
         """The member's open assignments, soonest due first."""
         rows = self.db.execute(
-            _SELECT.where(
+            ASSIGNMENT_ROWS.where(
                 assignments.c.user_id == user_id, assignments.c.status == "open"
             ).order_by(assignments.c.due_at, assignments.c.id)
         )
-        return [_assignment(row) for row in rows]
+        return [assignment_of(row) for row in rows]
 
     def of_manager(self, manager_id: int) -> list[Assignment]:
         """Every assignment the manager made to a current member, newest first."""
         rows = self.db.execute(
-            _SELECT.join(
+            ASSIGNMENT_ROWS.join(
                 memberships,
                 and_(
                     memberships.c.user_id == assignments.c.user_id,
@@ -90,7 +90,7 @@ class SqlAssignments:
             .where(assignments.c.manager_id == manager_id)
             .order_by(assignments.c.id.desc())
         )
-        return [_assignment(row) for row in rows]
+        return [assignment_of(row) for row in rows]
 
     def change_due(self, assignment_id: int, due_on: date, due_at: datetime, now: datetime) -> bool:
         """Move an open assignment's due day (its reminders move too); False if not open."""
@@ -255,7 +255,7 @@ def _user(row: Any, prefix: str) -> User:
     )
 
 
-def _assignment(row: Any) -> Assignment:
+def assignment_of(row: Any) -> Assignment:
     return Assignment(
         row.id,
         _user(row, "m_"),

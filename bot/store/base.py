@@ -11,7 +11,16 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from bot.records import CommitmentRecord, Profile, Push, SavedAnswer, Session, StoreWrite, User
+from bot.records import (
+    CommitmentRecord,
+    DueBy,
+    Profile,
+    Push,
+    SavedAnswer,
+    Session,
+    StoreWrite,
+    User,
+)
 from bot.store.assign_base import AssignTransaction
 from bot.store.team_base import TeamTransaction
 
@@ -96,9 +105,10 @@ class Transaction(Protocol):
         """Mark a session abandoned (kept for history and analytics)."""
         ...
 
-    def due_pushes(self, until: datetime, channel: str, limit: int) -> list[Push]:
-        """Unclaimed pushes due by ``until`` to reachable users of ``channel`` (an external id
-        prefix such as ``telegram:``), soonest first."""
+    def due_pushes(self, by: DueBy, channel: str, limit: int) -> list[Push]:
+        """Unclaimed pushes due ``by`` now to reachable users of ``channel`` (an external id
+        prefix such as ``telegram:``), soonest first: check-ins on their day, an assignment's
+        reminders and notices once their moment (or, the reminder before, its eve) has come."""
         ...
 
     def claim_push(self, push_id: int, now: datetime, claimer: str) -> bool:

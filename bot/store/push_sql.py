@@ -11,20 +11,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, and_, or_, select, update
 
-from bot.records import CommitmentRecord, Push
-from bot.store.tables import commitments, deliveries, users
+from bot.records import CommitmentRecord, DueBy, Push, PushKind
+from bot.store.assign_sql import ASSIGNMENT_ROWS, FINISHED, LATE, SOON, assignment_of
+from bot.store.tables import assignments, commitments, deliveries, users
 
-CHECK_IN = "checkin"
+CHECK_IN: PushKind = "checkin"
+_kinds: dict[str, PushKind] = {SOON: "soon", LATE: "late", FINISHED: "finished"}
 
+# Who a push goes to (the delivery's user), and which delivery it is.
+_RECIPIENT = (
+    deliveries.c.id.label("push_id"),
+    deliveries.c.due_at.label("push_due"),
+    users.c.id.label("to_id"),
+    users.c.external_id.label("to_external_id"),
+    users.c.display_name.label("to_name"),
+    users.c.language.label("to_language"),
+)
 _DUE = (
     select(
-        deliveries.c.id.label("push_id"),
-        users.c.external_id,
-        users.c.display_name,
-        users.c.language,
         commitments,
+        *_RECIPIENT,
     )
     .join(users, users.c.id == deliveries.c.user_id)
     .join(commitments, commitments.c.id == deliveries.c.commitment_id)
@@ -33,6 +41,14 @@ _DUE = (
         users.c.active.is_(True),
         commitments.c.status == "open",
     )
+    .order_by(deliveries.c.due_at, deliveries.c.id)
+)
+# An assignment's pushes, with the recipient: the member for reminders, the manager for FINISHED.
+_ASSIGNED = (
+    ASSIGNMENT_ROWS.add_columns(*_RECIPIENT, deliveries.c.kind.label("push_kind"))
+    .join_from(assignments, deliveries, deliveries.c.assignment_id == assignments.c.id)
+    .join(users, users.c.id == deliveries.c.user_id)
+    .where(deliveries.c.claimed_at.is_(None), users.c.active.is_(True))
     .order_by(deliveries.c.due_at, deliveries.c.id)
 )
 
@@ -55,13 +71,48 @@ def cancel_check_in(db: Connection, commitment_id: int, now: datetime) -> None:
     )
 
 
-def due(db: Connection, until: datetime, channel: str, limit: int) -> list[Push]:
-    """Unclaimed pushes due by ``until``, to reachable users of ``channel``, soonest first."""
-    found = _DUE.where(
-        deliveries.c.due_at <= until, users.c.external_id.startswith(channel, autoescape=True)
+def due(db: Connection, by: DueBy, channel: str, limit: int) -> list[Push]:
+    """Unclaimed pushes due ``by`` now, to reachable users of ``channel``, soonest first.
+
+    A check-in is due on its local day; the reminder before a due day on the last working day
+    before it; the overdue reminder and the manager's notice only once their moment has passed.
+    """
+    check_ins = db.execute(
+        _DUE.where(
+            deliveries.c.due_at <= by.today_end,
+            users.c.external_id.startswith(channel, autoescape=True),
+        ).limit(limit)
     )
-    rows = db.execute(found.limit(limit))
-    return [_push(row) for row in rows]
+    found = [
+        (row.push_due, row.push_id, _push(row, CHECK_IN, commitment=commitment_of(row)))
+        for row in check_ins
+    ]
+    assigned = db.execute(
+        _ASSIGNED.where(
+            users.c.external_id.startswith(channel, autoescape=True),
+            or_(
+                _kind(SOON, "open", by.next_workday),
+                _kind(LATE, "open", by.now),
+                _kind(FINISHED, "done", by.now),
+            ),
+        ).limit(limit)
+    )
+    found += [
+        (
+            row.push_due,
+            row.push_id,
+            _push(row, _kinds[row.push_kind], assignment=assignment_of(row)),
+        )
+        for row in assigned
+    ]
+    return [push for _, _, push in sorted(found, key=lambda f: f[:2])[:limit]]
+
+
+def _kind(kind: str, status: str, until: datetime) -> Any:
+    """Pushes of ``kind`` due by ``until`` whose assignment still has ``status``."""
+    return and_(
+        deliveries.c.kind == kind, assignments.c.status == status, deliveries.c.due_at <= until
+    )
 
 
 def claim(db: Connection, push_id: int, now: datetime, claimer: str) -> bool:
@@ -117,12 +168,8 @@ def commitment_of(row: Row[Any]) -> CommitmentRecord:
     )
 
 
-def _push(row: Row[Any]) -> Push:
+def _push(row: Row[Any], kind: PushKind, **about: Any) -> Push:
+    """A push from a row holding ``_RECIPIENT``, with what it is about."""
     return Push(
-        row.push_id,
-        row.user_id,
-        row.external_id,
-        row.display_name,
-        row.language,
-        commitment_of(row),
+        row.push_id, row.to_id, row.to_external_id, row.to_name, row.to_language, kind, **about
     )

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.errors import ConcurrentUpdate
 from bot.records import (
     CommitmentRecord,
+    DueBy,
     Frame,
     NewCommitment,
     Profile,
@@ -242,10 +243,10 @@ class SqlTransaction:
             .values(status="abandoned", updated_at=utcnow())
         )
 
-    def due_pushes(self, until: datetime, channel: str, limit: int) -> list[Push]:
-        """Unclaimed pushes due by ``until`` to reachable users of ``channel`` (an external id
+    def due_pushes(self, by: DueBy, channel: str, limit: int) -> list[Push]:
+        """Unclaimed pushes due ``by`` now to reachable users of ``channel`` (an external id
         prefix such as ``telegram:``), soonest first."""
-        return push_sql.due(self.db, until, channel, limit)
+        return push_sql.due(self.db, by, channel, limit)
 
     def claim_push(self, push_id: int, now: datetime, claimer: str) -> bool:
         """Take a push for sending; False when another sender took it first."""

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.channels.telegram.sender import TELEGRAM
 from bot.engine.coach import Coach, Visitor
+from bot.engine.push_texts import OpenTrack
 from bot.engine.pushes import STALE_CLAIM, Pusher
 from bot.engine.turn import Incoming
 from bot.engine.working_time import WorkingTime
@@ -69,8 +70,10 @@ async def test_a_commitment_is_pushed_once_on_its_day_in_working_time(
     assert "Hoi Eva! Vandaag hoor ik graag hoe het ging" in on_time.text
     assert "Elke week één klant &lt;b&gt;bedanken&lt;/b&gt;" in on_time.text  # escaped
     assert "<b>Relaties, geen transacties</b>" in on_time.text  # named after its track
-    assert on_time.button == "Vertel hoe het ging"
-    assert on_time.dialogue_id == "checkin"
+    assert on_time.push.commitment is not None
+    assert on_time.buttons == (
+        OpenTrack("Vertel hoe het ging", "checkin", on_time.push.commitment.id),
+    )
 
 
 async def test_after_hours_and_at_the_weekend_nothing_is_pushed(coach: Coach, store: Store) -> None:

@@ -1,4 +1,4 @@
-"""Sending what the Pusher says is due: the check-in on a commitment, on its day.
+"""Sending what the Pusher says is due: check-ins, assignment reminders, managers' notices.
 
 ``send_due`` sends everything due at one moment and is what tests call with an injected clock;
 ``push_forever`` runs it every minute while the bot runs.
@@ -18,6 +18,7 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 from bot.channels.telegram import callback_data as cd
 from bot.channels.telegram.sender import Outgoing, chat_of, keyboard, send_message
 from bot.engine.coach import Coach, Visitor
+from bot.engine.push_texts import OpenTrack, PushButton
 from bot.engine.pushes import Pusher
 
 log = logging.getLogger(__name__)
@@ -48,11 +49,9 @@ async def send_due(
         push = message.push
         chat_id = chat_of(push.external_id)
         assert chat_id is not None  # the pusher only hands out Telegram users' pushes
-        button = cd.Pick(message.dialogue_id, push.commitment.id)
+        rows = [[(button.label, _payload(button))] for button in message.buttons]
         try:
-            await send_message(
-                bot, chat_id, Outgoing(message.text, keyboard([[(message.button, button)]]))
-            )
+            await send_message(bot, chat_id, Outgoing(message.text, keyboard(rows)))
         except Forbidden:  # blocked the bot: recorded, and the others still go out
             await pusher.finish(push, now, "blocked the bot")
             await coach.mark_unreachable(Visitor(push.external_id, push.display_name))
@@ -65,6 +64,13 @@ async def send_due(
             await pusher.finish(push, now)
             sent += 1
     return sent
+
+
+def _payload(button: PushButton) -> cd.Payload:
+    """A push's button as callback data: open a track (or a check-in), or a team press."""
+    if isinstance(button, OpenTrack):
+        return cd.Pick(button.dialogue_id, button.commitment_id)
+    return cd.TeamPress(button.kind, button.ref)
 
 
 async def push_forever(
@@ -81,7 +87,7 @@ async def push_forever(
                 )
             sent = await send_due(pusher, coach, bot, clock(), pace)
             if sent:
-                log.info("pushed %d check-in(s)", sent)
+                log.info("pushed %d message(s)", sent)
         except Exception as err:  # a busy database: try again next minute
-            log.warning("pushing check-ins failed: %s", type(err).__name__)
+            log.warning("pushing failed: %s", type(err).__name__)
         await asyncio.sleep(PUSH_EVERY_SECONDS)
