@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (one sentence per line reads best for translators)
 """What an assignment's pushes say: the reminders to the member and the notice to the manager.
 
 Merged into ``PHRASES`` by bot/engine/phrases.py; placeholders are filled with escaped HTML.

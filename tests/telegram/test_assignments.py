@@ -58,7 +58,7 @@ async def assign_whole_team(api: FakeBotAPI, eva: FakeUser, typed_day: str, note
 async def finish_track(api: FakeBotAPI, coach: Coach, user: FakeUser) -> str:
     """Everything but the last answer through the coach, the last press through Telegram;
     what the bot sent after that press."""
-    visitor = Visitor(f"telegram:{user.id}", user.profile["first_name"])
+    visitor = Visitor(f"telegram:{user.id}", str(user.profile["first_name"]))
     await coach.open(visitor, "relationships")  # resumed if they pressed "Start now"
     for incoming in RELATIONSHIPS[:-1]:
         await coach.reply(visitor, incoming)
