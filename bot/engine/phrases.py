@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.engine.figure_phrases import FIGURE_PHRASES
+
 PHRASES: dict[str, dict[str, str]] = {
     "nl": {
         "empty": "Ik heb nog geen antwoord gezien. Typ je antwoord en stuur het op.",
@@ -278,6 +280,8 @@ TEAM_PHRASES: dict[str, dict[str, str]] = {
     },
 }
 for _lang, _table in TEAM_PHRASES.items():
+    PHRASES[_lang].update(_table)
+for _lang, _table in FIGURE_PHRASES.items():
     PHRASES[_lang].update(_table)
 
 

@@ -123,7 +123,12 @@ async def send_message(bot: Bot, chat_id: int, message: Outgoing) -> None:
         last = index == len(pieces) - 1
         await bot.send_message(chat_id, piece, reply_markup=message.markup if last else None)
     if message.chart is not None:
-        png = await asyncio.to_thread(message.chart.png)  # tens of ms: not on the event loop
-        photo = InputFile(png, filename=message.chart.filename)
-        caption = fit_caption(html.escape(message.chart.caption, quote=False))
-        await bot.send_photo(chat_id, photo, caption=caption)
+        await send_chart(bot, chat_id, message.chart)
+
+
+async def send_chart(bot: Bot, chat_id: int, chart: Image) -> None:
+    """A chart as a photo with its caption, drawn in a worker thread."""
+    png = await asyncio.to_thread(chart.png)  # tens of ms: not on the event loop
+    photo = InputFile(png, filename=chart.filename)
+    caption = fit_caption(html.escape(chart.caption, quote=False))
+    await bot.send_photo(chat_id, photo, caption=caption)

@@ -22,10 +22,18 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from bot.channels.telegram import callback_data as cd
 from bot.channels.telegram.limits import fit_caption
 from bot.channels.telegram.replies import Delivery, label_of, mark_chosen
-from bot.channels.telegram.sender import Outgoing, chat_of, keyboard, outgoing, send_message
+from bot.channels.telegram.sender import (
+    Outgoing,
+    chat_of,
+    keyboard,
+    outgoing,
+    send_chart,
+    send_message,
+)
 from bot.engine.coach import Visitor
 from bot.engine.roles import Notice, Panel, Screen
 from bot.engine.team_buttons import TeamButtons
+from bot.engine.team_report import team_args
 from bot.engine.teams import Teams
 
 if TYPE_CHECKING:
@@ -63,9 +71,9 @@ class TeamCommands:
         await self._serve(update, lambda v, u: self.teams.invite(v, link, update_id=u))
 
     async def on_team(self, update: Update, context: Context) -> None:
-        """/team, /team all, /team <telegram-id>."""
-        arg = context.args[0] if context.args else None
-        await self._serve(update, lambda v, u: self.teams.team(v, arg, update_id=u))
+        """/team, /team all, /team <telegram-id>, each optionally with chart or export."""
+        arg, view = team_args(context.args or [])
+        await self._serve(update, lambda v, u: self.teams.team(v, arg, update_id=u, view=view))
 
     async def on_leave(self, update: Update, context: Context) -> None:
         """/leave: leave the team, after a confirmation."""
@@ -129,8 +137,16 @@ class TeamCommands:
 async def _send_screen(bot: Bot, chat_id: int, screen: Screen) -> None:
     rows = [[(a.label, cd.TeamPress(a.kind, a.ref))] for a in screen.actions]
     markup = keyboard(rows) if rows else None
+    if screen.document is not None:
+        name, data = screen.document
+        caption = fit_caption(_plain(screen.text))
+        await bot.send_document(chat_id, InputFile(data, filename=name), caption=caption)
+        return
     if screen.qr is None:
-        await send_message(bot, chat_id, Outgoing(_plain(screen.text), markup))
+        if screen.text:
+            await send_message(bot, chat_id, Outgoing(_plain(screen.text), markup, screen.chart))
+        elif screen.chart is not None:
+            await send_chart(bot, chat_id, screen.chart)
         return
     png = await asyncio.to_thread(qr_png, screen.qr)
     photo = InputFile(png, filename="invite.png")
