@@ -118,7 +118,7 @@ def stacked_bars(
     for (label, counts), color in zip(parts, _PARTS, strict=False):
         axes.barh(rows, counts, left=left, height=0.7, color=color, label=_drawable(label))
         left = [a + b for a, b in zip(left, counts, strict=True)]
-    labels = [_drawable(name)[:NAME_CHARS] for name in names]
+    labels = [_cut(_drawable(name)) for name in names]
     axes.set_yticks(rows, labels, fontsize=10, parse_math=False)
     axes.set_ylim(-0.6, len(names) - 0.4)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -140,6 +140,10 @@ def _drawable(text: str) -> str:
     known = _font_chars()
     kept = "".join(ch for ch in text if ord(ch) in known or ch.isspace()).strip()
     return kept or "?"
+
+
+def _cut(name: str) -> str:
+    return name if len(name) <= NAME_CHARS else f"{name[: NAME_CHARS - 1].rstrip()}…"
 
 
 @cache
