@@ -456,6 +456,55 @@ def manager_list() -> None:
     _list_role("manager")
 
 
+class TeamFormat(StrEnum):
+    """How ``team`` prints a team."""
+
+    text = "text"
+    csv = "csv"
+
+
+@app.command()
+def team(
+    manager: Annotated[
+        int,
+        typer.Option(min=1, max=10**15, metavar="TELEGRAM_ID", help="The manager's Telegram id."),
+    ],
+    output: Annotated[
+        TeamFormat,
+        typer.Option("--format", help="text: the lines /team shows; csv: /team export's file."),
+    ] = TeamFormat.text,
+) -> None:
+    """A manager's team with its figures: assignments per member, who cannot be reached, the
+    ladder spread; or its assignments as CSV (UTF-8 with a BOM, for Excel)."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.engine.team_report import manager_report
+
+    settings = _settings()
+    catalog = _catalog(settings)
+
+    async def report() -> str | bytes | None:
+        store = await _open_store(settings)
+        try:
+            external_id, now = f"telegram:{manager}", datetime.now(UTC)
+            lang = settings.default_language
+            csv = output is TeamFormat.csv
+            return await manager_report(store, catalog, external_id, lang, now, as_csv=csv)
+        finally:
+            await store.close()
+
+    found = asyncio.run(report())
+    if found is None:
+        typer.echo(f"coachbot: {manager} is not a manager (see: coachbot manager list)", err=True)
+        raise typer.Exit(1)
+    if isinstance(found, bytes):
+        sys.stdout.buffer.write(found)
+        sys.stdout.buffer.flush()
+    else:
+        typer.echo(found)
+
+
 def main() -> None:
     """Entry point: run the command (each reads the settings once and configures logging)."""
     app()

@@ -1,12 +1,14 @@
 """Draws the charts (PNG) with matplotlib's Agg renderer: no screen, no pyplot state.
 
-The ladder chart of a track's end, and the levels over time of /progress.
+The ladder chart of a track's end, the levels over time of /progress, and a team's
+assignments per member (/team).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from functools import cache
 
 from bot.errors import RenderError
 
@@ -93,3 +95,60 @@ def levels_over_time(
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+_PARTS = ("#2e7d5b", "#3b6ea8", "#c9d6cf", "#b5651d")  # done, in progress, open, overdue
+NAME_CHARS = 24  # a longer name is cut: the bars keep most of the width
+
+
+def stacked_bars(
+    title: str, names: Sequence[str], parts: Sequence[tuple[str, Sequence[int]]]
+) -> bytes:
+    """A PNG with one horizontal bar per name, stacked from ``parts`` (label, count per name);
+    names and title are drawn as plain text, never as math, without glyphs the font lacks."""
+    if len(parts) > len(_PARTS) or any(len(counts) != len(names) for _, counts in parts):
+        raise RenderError(f"chart: {len(parts)} parts do not fit {len(names)} bars")
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    figure = Figure(figsize=(7, 1.6 + 0.32 * len(names)), dpi=110)
+    axes = figure.add_subplot()
+    rows = [len(names) - 1 - i for i in range(len(names))]  # the first name on top
+    left = [0] * len(names)
+    for (label, counts), color in zip(parts, _PARTS, strict=False):
+        axes.barh(rows, counts, left=left, height=0.7, color=color, label=_drawable(label))
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    labels = [_cut(_drawable(name)) for name in names]
+    axes.set_yticks(rows, labels, fontsize=10, parse_math=False)
+    axes.set_ylim(-0.6, len(names) - 0.4)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(axis="x", color="#e4ece8")
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(parts), frameon=False)
+    axes.set_title(_drawable(title), fontsize=12, loc="left", pad=24, parse_math=False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _drawable(text: str) -> str:
+    """``text`` without the characters the chart font cannot draw (emoji, ...), which
+    matplotlib would otherwise warn about and show as boxes."""
+    known = _font_chars()
+    kept = "".join(ch for ch in text if ord(ch) in known or ch.isspace()).strip()
+    return kept or "?"
+
+
+def _cut(name: str) -> str:
+    return name if len(name) <= NAME_CHARS else f"{name[: NAME_CHARS - 1].rstrip()}…"
+
+
+@cache
+def _font_chars() -> frozenset[int]:
+    from matplotlib import font_manager
+
+    font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
+    return frozenset(font.get_charmap())

@@ -31,7 +31,7 @@ def progress(
 ) -> Message:
     """The user's progress as one message, with a chart of their levels when there is one."""
     lang = person.lang
-    tracks = [s for s in finished if _track(catalog, s.dialogue_id) is not None]
+    tracks = [s for s in finished if track_of(catalog, s.dialogue_id) is not None]
     if not tracks and not commitments:
         return Message(html.escape(phrase(lang, "progress_none"), quote=False))
     lines = [f"<b>{html.escape(phrase(lang, 'progress_title'), quote=False)}</b>"]
@@ -41,7 +41,8 @@ def progress(
     return Message("\n".join(lines), image=_trend(catalog, tracks, person))
 
 
-def _track(catalog: Catalog, dialogue_id: str) -> CompiledDialogue | None:
+def track_of(catalog: Catalog, dialogue_id: str) -> CompiledDialogue | None:
+    """The track ``dialogue_id`` if it is one and still served."""
     try:
         dialogue = catalog.get(dialogue_id)
     except UnknownDialogue:
@@ -97,7 +98,7 @@ def _trend(catalog: Catalog, tracks: list[Session], person: Person) -> LevelsCha
         by_track.setdefault(session.dialogue_id, []).append(session)
     for dialogue_id, runs in by_track.items():
         dialogue = catalog.get(dialogue_id)
-        charted = [(s, levels) for s in runs if (levels := _levels(dialogue, s, person))]
+        charted = [(s, levels) for s in runs if (levels := levels_reached(dialogue, s, person))]
         if len(charted) < 2:
             continue
         end = dialogue.model.nodes[charted[-1][0].node]
@@ -123,7 +124,7 @@ def _short_day(session: Session, lang: str) -> str:
     return dates.day_month(moment.astimezone(TIME_ZONE).date(), lang) if moment else "?"
 
 
-def _levels(dialogue: CompiledDialogue, session: Session, person: Person) -> tuple[int, ...]:
+def levels_reached(dialogue: CompiledDialogue, session: Session, person: Person) -> tuple[int, ...]:
     """The ladder levels a finished run reached, or () if its end has no chart (or changed)."""
     end = dialogue.model.nodes.get(session.node)
     if not isinstance(end, EndNode) or end.chart is None:

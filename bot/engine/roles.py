@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.engine.phrases import phrase
+from bot.engine.turn import Image
 from bot.records import User
 
 
@@ -39,11 +40,14 @@ class Action:
 
 @dataclass(frozen=True)
 class Screen:
-    """One team message: plain text, buttons (one a row), and a link to show as a QR code."""
+    """One team message: plain text, buttons (one a row), and a link to show as a QR code,
+    a chart to send after the text, or a file (name, bytes) to send with the text as caption."""
 
     text: str
     actions: tuple[Action, ...] = ()
     qr: str | None = None
+    chart: Image | None = None
+    document: tuple[str, bytes] | None = None
 
 
 @dataclass(frozen=True)

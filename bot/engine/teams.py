@@ -18,7 +18,8 @@ from bot.engine.coach import Coach, Reply, Visitor
 from bot.engine.conversation import Conversation
 from bot.engine.phrases import phrase
 from bot.engine.roles import Action, Notice, Panel, Screen, TeamRules, day, name_of
-from bot.engine.team_views import managers_screen, members_screen, teams_screen
+from bot.engine.team_report import View, team_view
+from bot.engine.team_views import managers_screen, teams_screen
 from bot.errors import UnknownDialogue
 from bot.records import User
 from bot.store.assign_base import Assignment
@@ -83,12 +84,18 @@ class Teams:
         return await self.coach.act(visitor, act, update_id=update_id)
 
     async def team(
-        self, visitor: Visitor, arg: str | None = None, *, update_id: int | None = None
+        self,
+        visitor: Visitor,
+        arg: str | None = None,
+        *,
+        update_id: int | None = None,
+        view: View = "list",
     ) -> Reply:
-        """/team: a manager's members; for an admin every team, or one (``/team <id>``)."""
+        """/team: a manager's members with their figures; for an admin every team, or one
+        (``/team <id>``); ``view`` asks for the chart or the CSV file instead of the list."""
 
         def act(c: Conversation) -> Reply:
-            roles = who(c.tx, c.user, self.rules)
+            roles, now = who(c.tx, c.user, self.rules), self.rules.clock()
             if arg is not None or (roles.admin and not roles.manager):
                 if not roles.admin:
                     return self.say(c, "team_only_admins")
@@ -97,9 +104,11 @@ class Teams:
                 manager = self._user_by_id(c, arg)
                 if manager is None or "manager" not in c.tx.teams.roles(manager.id):
                     return self.say(c, "team_no_such_manager")
-                return self.show(c, members_screen(c, manager, buttons=False))
+                return self.show(c, *team_view(c, manager, view, now, buttons=False))
             if roles.manager:
-                return self.show(c, members_screen(c, c.user, buttons=True))
+                return self.show(c, *team_view(c, c.user, view, now, buttons=True))
+            if view != "list":
+                return self.say(c, "team_only_managers")
             current = c.tx.teams.team_of(c.user.id)
             if current is None:
                 return self.say(c, "team_only_managers")

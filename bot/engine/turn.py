@@ -96,7 +96,25 @@ class LevelsChart:
         return levels_over_time(self.title, self.levels, self.series, self.runs)
 
 
-Image = Chart | LevelsChart
+@dataclass(frozen=True)
+class TeamChart:
+    """A team's assignments as one stacked bar per member (for /team): data only, drawn by a
+    channel."""
+
+    title: str
+    names: tuple[str, ...]
+    parts: tuple[tuple[str, tuple[int, ...]], ...]  # (status label, count per member)
+    filename: str
+    caption: str
+
+    def png(self) -> bytes:
+        """The chart as a PNG (call it in a worker thread)."""
+        from bot.engine.charts import stacked_bars
+
+        return stacked_bars(self.title, self.names, self.parts)
+
+
+Image = Chart | LevelsChart | TeamChart
 
 
 @dataclass(frozen=True)

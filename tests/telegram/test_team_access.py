@@ -77,11 +77,21 @@ async def test_no_command_or_button_reaches_beyond_the_pressers_rights(
     not_anna = {f"t:{kind}:{task}": "assigned_not_open" for kind in ("start", "shsum", "shdone")}
     admin_only = {
         f"/{c}": "team_only_admins"
-        for c in ("team all", "team 700", "managers", "managers add 799", "managers remove 700")
+        for c in (
+            "team all",
+            "team 700",
+            "team 700 export",
+            "team 700 chart",
+            "managers",
+            "managers add 799",
+            "managers remove 700",
+        )
     }
+    team_figures = {"/team export": "team_only_managers", "/team chart": "team_only_managers"}
     tries: dict[FakeUser, dict[str, str]] = {
         sam: {
             **admin_only,
+            **team_figures,
             "/invite": "team_only_managers",
             "/team": "team_only_managers",
             f"t:revoke:{invite}": "team_only_managers",
@@ -116,6 +126,7 @@ async def test_no_command_or_button_reaches_beyond_the_pressers_rights(
         },
         anna: {
             **admin_only,
+            **team_figures,
             "/invite": "team_only_managers",
             f"t:revoke:{invite}": "team_only_managers",
             f"t:rmyes:{anna_id}": "team_only_managers",

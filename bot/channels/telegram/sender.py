@@ -86,9 +86,10 @@ def outgoing(reply: Reply) -> list[Outgoing]:
 
 
 def screen_message(screen: Screen) -> Outgoing:
-    """A team screen (plain text) with its buttons, one a row."""
+    """A team screen (plain text) with its buttons, one a row, and its chart."""
     rows = [[(a.label, cd.TeamPress(a.kind, a.ref))] for a in screen.actions]
-    return Outgoing(html.escape(screen.text, quote=False), keyboard(rows) if rows else None)
+    markup = keyboard(rows) if rows else None
+    return Outgoing(html.escape(screen.text, quote=False), markup, screen.chart)
 
 
 def notice_message(notice: Notice) -> Outgoing:
@@ -143,7 +144,12 @@ async def send_message(bot: Bot, chat_id: int, message: Outgoing) -> None:
         last = index == len(pieces) - 1
         await bot.send_message(chat_id, piece, reply_markup=message.markup if last else None)
     if message.chart is not None:
-        png = await asyncio.to_thread(message.chart.png)  # tens of ms: not on the event loop
-        photo = InputFile(png, filename=message.chart.filename)
-        caption = fit_caption(html.escape(message.chart.caption, quote=False))
-        await bot.send_photo(chat_id, photo, caption=caption)
+        await send_chart(bot, chat_id, message.chart)
+
+
+async def send_chart(bot: Bot, chat_id: int, chart: Image) -> None:
+    """A chart as a photo with its caption, drawn in a worker thread."""
+    png = await asyncio.to_thread(chart.png)  # tens of ms: not on the event loop
+    photo = InputFile(png, filename=chart.filename)
+    caption = fit_caption(html.escape(chart.caption, quote=False))
+    await bot.send_photo(chat_id, photo, caption=caption)

@@ -28,11 +28,13 @@ from bot.channels.telegram.sender import (
     notice_message,
     outgoing,
     screen_message,
+    send_chart,
     send_message,
 )
 from bot.engine.coach import Visitor
 from bot.engine.roles import Notice, Panel, Screen
 from bot.engine.team_buttons import TeamButtons
+from bot.engine.team_report import team_args
 from bot.engine.teams import Teams
 from bot.engine.turn import Incoming
 
@@ -74,9 +76,9 @@ class TeamCommands:
         await self._serve(update, lambda v, u: self.teams.invite(v, link, update_id=u))
 
     async def on_team(self, update: Update, context: Context) -> None:
-        """/team, /team all, /team <telegram-id>."""
-        arg = context.args[0] if context.args else None
-        await self._serve(update, lambda v, u: self.teams.team(v, arg, update_id=u))
+        """/team, /team all, /team <telegram-id>, each optionally with chart or export."""
+        arg, view = team_args(context.args or [])
+        await self._serve(update, lambda v, u: self.teams.team(v, arg, update_id=u, view=view))
 
     async def on_leave(self, update: Update, context: Context) -> None:
         """/leave: leave the team, after a confirmation."""
@@ -169,8 +171,16 @@ async def _replace(delivery: Delivery, screen: Screen) -> bool:
 
 
 async def _send_screen(bot: Bot, chat_id: int, screen: Screen) -> None:
+    if screen.document is not None:
+        name, data = screen.document
+        caption = fit_caption(_plain(screen.text))
+        await bot.send_document(chat_id, InputFile(data, filename=name), caption=caption)
+        return
     if screen.qr is None:
-        await send_message(bot, chat_id, screen_message(screen))
+        if screen.text:
+            await send_message(bot, chat_id, screen_message(screen))
+        elif screen.chart is not None:
+            await send_chart(bot, chat_id, screen.chart)
         return
     png = await asyncio.to_thread(qr_png, screen.qr)
     photo = InputFile(png, filename="invite.png")
