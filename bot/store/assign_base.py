@@ -54,6 +54,11 @@ class AssignTransaction(Protocol):
         """Withdraw an open assignment (its reminders are cancelled); False if not open."""
         ...
 
+    def withdraw_ties(self, user_id: int | None, manager_id: int | None, now: datetime) -> None:
+        """Withdraw the open assignments between a member and a manager who no longer share a
+        team (``None``: any member, or any manager)."""
+        ...
+
     def complete(
         self, user_id: int, dialogue_id: str, session_id: int, summary: str, now: datetime
     ) -> Assignment | None:

@@ -131,6 +131,17 @@ class SqlAssignments:
         self._cancel(assignment_id, (SOON, LATE), now, "withdrawn")
         return True
 
+    def withdraw_ties(self, user_id: int | None, manager_id: int | None, now: datetime) -> None:
+        """Withdraw the open assignments between a member and a manager who no longer share a
+        team (``None``: any member, or any manager)."""
+        found = select(assignments.c.id).where(assignments.c.status == "open")
+        if user_id is not None:
+            found = found.where(assignments.c.user_id == user_id)
+        if manager_id is not None:
+            found = found.where(assignments.c.manager_id == manager_id)
+        for (assignment_id,) in self.db.execute(found).all():
+            self.withdraw(assignment_id, now)
+
     def complete(
         self, user_id: int, dialogue_id: str, session_id: int, summary: str, now: datetime
     ) -> Assignment | None:

@@ -67,11 +67,13 @@ class TeamTransaction(Protocol):
         ...
 
     def join(self, user_id: int, manager_id: int, now: datetime) -> None:
-        """Put the user in the manager's team (out of any other)."""
+        """Put the user in the manager's team (out of any other, whose open assignments to
+        them are withdrawn)."""
         ...
 
     def leave(self, user_id: int, manager_id: int) -> bool:
-        """Take the user out of the manager's team; False if they were not in it."""
+        """Take the user out of the manager's team (the manager's open assignments to them are
+        withdrawn); False if they were not in it."""
         ...
 
     def members(self, manager_id: int) -> list[Member]:
@@ -83,7 +85,8 @@ class TeamTransaction(Protocol):
         ...
 
     def disband(self, manager_id: int, now: datetime) -> int:
-        """Revoke the manager's invites and empty their team; how many members it had."""
+        """Revoke the manager's invites, withdraw their open assignments and empty their team;
+        how many members it had."""
         ...
 
     def new_invite(self, manager_id: int, token_hash: str, now: datetime, expires: datetime) -> int:

@@ -9,7 +9,16 @@ from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.records import User
-from bot.store.tables import invite_tries, invites, memberships, roles, sessions, users
+from bot.store.assign_sql import SqlAssignments
+from bot.store.tables import (
+    invite_tries,
+    invites,
+    memberships,
+    roles,
+    sessions,
+    users,
+    utcnow,
+)
 from bot.store.team_base import Invite, Member, Role, TeamSize
 
 _USER_COLUMNS = (
@@ -84,19 +93,26 @@ class SqlTeams:
         return (_user(row), row.joined_at) if row is not None else None
 
     def join(self, user_id: int, manager_id: int, now: datetime) -> None:
-        """Put the user in the manager's team (out of any other)."""
+        """Put the user in the manager's team (out of any other, whose open assignments to
+        them are withdrawn)."""
+        current = self.team_of(user_id)
+        if current is not None and current[0].id != manager_id:
+            SqlAssignments(self.db).withdraw_ties(user_id, current[0].id, now)
         self.db.execute(delete(memberships).where(memberships.c.user_id == user_id))
         self.db.execute(
             memberships.insert().values(user_id=user_id, manager_id=manager_id, joined_at=now)
         )
 
     def leave(self, user_id: int, manager_id: int) -> bool:
-        """Take the user out of the manager's team; False if they were not in it."""
+        """Take the user out of the manager's team (the manager's open assignments to them are
+        withdrawn); False if they were not in it."""
         gone = self.db.execute(
             delete(memberships).where(
                 memberships.c.user_id == user_id, memberships.c.manager_id == manager_id
             )
         )
+        if gone.rowcount:
+            SqlAssignments(self.db).withdraw_ties(user_id, manager_id, utcnow())
         return bool(gone.rowcount)
 
     def members(self, manager_id: int) -> list[Member]:
@@ -127,7 +143,9 @@ class SqlTeams:
         return [TeamSize(_user(row), int(row.size)) for row in found]
 
     def disband(self, manager_id: int, now: datetime) -> int:
-        """Revoke the manager's invites and empty their team; how many members it had."""
+        """Revoke the manager's invites, withdraw their open assignments and empty their team;
+        how many members it had."""
+        SqlAssignments(self.db).withdraw_ties(None, manager_id, now)
         self.db.execute(
             update(invites)
             .where(invites.c.manager_id == manager_id, invites.c.revoked_at.is_(None))

@@ -205,3 +205,32 @@ async def test_a_manager_moves_a_day_and_withdraws_and_the_member_is_told(
         "WHERE a.status = 'withdrawn' AND d.claimed_at IS NULL",
     )
     assert reminders == []  # a withdrawn assignment reminds nobody
+
+
+async def test_leaving_the_team_withdraws_what_its_manager_assigned(
+    api: FakeBotAPI, bot: App, coach: Coach, clock: Clock, database_url: str
+) -> None:
+    eva, _, bram = await eva_with_team(api)
+    today = clock.now.astimezone(coach.team_rules.zone).date()
+    await assign_whole_team(api, eva, (today + timedelta(days=10)).isoformat(), "Geen haast")
+    await press(api, eva, "✅ Versturen")
+
+    await say(api, bram, "/leave")
+    await press(api, bram, "Ja, ik stap uit het team")
+    await say(api, bram, "/menu")
+    menu = bram.messages[-1].button_labels()
+    overview = await say(api, eva, "/assignments")
+
+    assert not any(label.startswith("📌") for label in menu)
+    assert overview.startswith("Open toewijzingen (1).")
+    assert "Bram" not in overview
+    assert rows(
+        database_url,
+        "SELECT u.display_name, a.status FROM assignments a JOIN users u ON u.id = a.user_id"
+        " ORDER BY u.display_name",
+    ) == [("Anna", "open"), ("Bram", "withdrawn")]
+    assert rows(
+        database_url,
+        "SELECT count(*) FROM deliveries d JOIN assignments a ON a.id = d.assignment_id"
+        " WHERE a.status = 'withdrawn' AND d.claimed_at IS NULL",
+    ) == [(0,)]
