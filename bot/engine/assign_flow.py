@@ -75,8 +75,8 @@ class AssignFlow:
         if draft.waiting == "date":
             day = parse_date(text, c.lang, self.today())
             problem = self._day_problem(c, day)
-            if problem is not None:
-                return Panel((Screen(problem),))
+            if problem is not None:  # say why, and offer the quick days again
+                return Panel((Screen(problem, self.day_buttons(c)),))
             assert day is not None
             return self.on_day(c, replace(draft, waiting=None), day)
         if len(text) > MAX_NOTE:

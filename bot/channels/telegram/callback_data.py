@@ -63,7 +63,7 @@ _TEAM_JOIN = re.compile(r"t:(join):([A-Za-z0-9_-]{16,57})")
 # Team kinds with a number: an invite, a member, an assignment or a count of days (``ad``).
 TEAM_KINDS = (
     *("no", "revoke", "remove", "rmyes", "leave"),  # invites and members
-    *("am", "aall", "anext", "ad", "adtyp", "anote", "anon", "asend", "acanc"),  # /assign
+    *("am", "aall", "anext", "ad", "adtyp", "anon", "asend", "acanc"),  # /assign
     *("achg", "awd", "awdy"),  # a manager changes a due day or withdraws an assignment
     *("start", "shsum", "shdone"),  # a member starts an assigned track, shares its summary
     *("well", "rnote"),  # a manager reacts to a finished assignment
