@@ -47,7 +47,7 @@ class Assignments:
                 return self.teams.say(c, "team_only_managers")
             return self.teams.answer(c, self.manage.overview(c))
 
-        return await self.teams.coach.act(visitor, act, update_id=update_id)
+        return await self.teams.coach.look(visitor, act)
 
     async def typed(
         self, visitor: Visitor, incoming: Incoming, *, update_id: int | None = None

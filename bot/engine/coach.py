@@ -237,6 +237,10 @@ class Coach:
         """Run ``act`` as one unit for the visitor (the door other engine modules use)."""
         return await self._write(visitor, update_id, act)
 
+    async def look(self, visitor: Visitor, act: Act) -> Reply:
+        """Run ``act`` as a read-only unit (it must write nothing): no writer is held up."""
+        return await self._read(visitor, act)
+
     def answer(self, c: Conversation, incoming: Incoming) -> Reply:
         """Inside a unit: ``incoming`` as the answer to the current question."""
         return self._turn_or_menu(c, c.reply(incoming))

@@ -114,7 +114,8 @@ class Teams:
                 return self.say(c, "team_only_managers")
             return self.say(c, "team_yours", manager=name_of(current[0], c.lang))
 
-        return await self.coach.act(visitor, act, update_id=update_id)
+        # Only reads: a big team's figures (about 0.1 s for 90 members) never hold up a writer.
+        return await self.coach.look(visitor, act)
 
     async def leave(self, visitor: Visitor, *, update_id: int | None = None) -> Reply:
         """/leave: asks first whether to leave the team the user is in."""
