@@ -1,7 +1,8 @@
-"""1,000 check-ins due at once: sent within Telegram's ~30 messages a second, each once.
+"""1,000 pushes due at once: sent within Telegram's ~30 messages a second, each once.
 
 A script, not a test: ``.venv/bin/python -m bench.pushes [--count 1000]``. It stores ``count``
-open commitments whose check-in is due, then runs the bot's own ``send_due`` through the real
+users, half with an open commitment whose check-in is due and half with an overdue assignment
+from one manager (its reminder due), then runs the bot's own ``send_due`` through the real
 ``build_application`` (with its AIORateLimiter) against the in-memory Bot API, which here also
 plays Telegram's flood control: more than 30 messages in any one second gets a 429. It prints
 how long the run took, the rate, the busiest second, the 429s, and whether every user got
@@ -31,7 +32,7 @@ from bot.engine.engine import Engine
 from bot.engine.pushes import Pusher
 from bot.engine.working_time import WorkingTime
 from bot.store import open_store
-from bot.store.tables import commitments, deliveries, sessions, users
+from bot.store.tables import assignments, commitments, deliveries, sessions, users
 
 LIMIT_PER_SECOND = 30
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,14 +64,15 @@ class FloodControlledAPI(FakeBotAPI):
 
 
 def seed(path: Path, count: int, due: datetime) -> None:
-    """``count`` Telegram users, each with an open commitment whose check-in is due."""
+    """``count`` Telegram users: odd ones with a check-in due, even ones with an overdue
+    assignment whose reminder is due, and the manager (who is sent nothing)."""
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as db:
         db.execute(
             insert(users),
             [
                 {"id": n, "external_id": f"telegram:{10_000 + n}", "display_name": f"User {n}"}
-                for n in range(1, count + 1)
+                for n in range(1, count + 2)
             ],
         )
         common = {"dialogue_id": "relationships", "status": "completed", "node": "summary"}
@@ -93,13 +95,35 @@ def seed(path: Path, count: int, due: datetime) -> None:
                     "status": "open",
                     "due_at": due,
                 }
-                for n in range(1, count + 1)
+                for n in range(1, count + 1, 2)
+            ],
+        )
+        db.execute(
+            insert(assignments),
+            [
+                {
+                    "id": n,
+                    "manager_id": count + 1,
+                    "user_id": n,
+                    "dialogue_id": "talk",
+                    "note": "",
+                    "due_on": due.date(),
+                    "due_at": due,
+                    "status": "open",
+                }
+                for n in range(2, count + 1, 2)
             ],
         )
         db.execute(
             insert(deliveries),
             [
-                {"user_id": n, "kind": "checkin", "commitment_id": n, "due_at": due}
+                {
+                    "user_id": n,
+                    "kind": "checkin" if n % 2 else "late",
+                    "commitment_id": n if n % 2 else None,
+                    "assignment_id": None if n % 2 else n,
+                    "due_at": due,
+                }
                 for n in range(1, count + 1)
             ],
         )
@@ -107,7 +131,7 @@ def seed(path: Path, count: int, due: datetime) -> None:
 
 
 async def run(count: int) -> dict[str, Any]:
-    """Send ``count`` due check-ins and measure it."""
+    """Send ``count`` due pushes and measure it."""
     catalog = load_catalog([ROOT / "dialogues"], ROOT / "prompts")
     office = WorkingTime.parse("mon-sun", "00:00-24:00", "Europe/Amsterdam")
     now = datetime.now(UTC)
