@@ -159,6 +159,7 @@ def from_entry(
         extras=extras,
         dialogue_refs=tuple(entry.dialogue_refs),
         conditions=conditions,
+        templates=tuple(sorted(entry.templates)),
     )
 
 

@@ -35,6 +35,7 @@ class CompiledDialogue:
     extras: Mapping[tuple[str, str], Expression]  # (node id, e.g. "chart.0") -> expression
     dialogue_refs: tuple[tuple[str, int, int], ...]  # (dialogue id, line, column) named in the file
     conditions: Mapping[tuple[str, int], Expression]  # (node id, rule index) -> its 'if'
+    templates: tuple[str, ...] = ()  # the template files it uses (paths), for its snapshot
 
     @cached_property
     def machine(self) -> Machine:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
 from pydantic import ValidationError
 
-from bot.dialogue import graph, names, rendering, safety
+from bot.dialogue import graph, names, rendering, safety, versions
 from bot.dialogue.cache import ContentCache, Entry, digest, from_entry
 from bot.dialogue.compiled import CompiledDialogue
 from bot.dialogue.expressions import compile_expressions
@@ -54,7 +53,7 @@ def load_dialogue(
     except ValidationError as err:
         problems = [_located(source, e) for e in err.errors()]
         raise ContentError(sorted(problems, key=lambda p: (p.line, p.column))) from err
-    compiler = _Compiler(source, text, dialogue, envs)
+    compiler = _Compiler(source, text, dialogue, envs, prompts_dir)
     compiled = compiler.compile()
     if cache is not None:
         templates = {name: digest(text) for name, text in compiler.used_templates.items()}
@@ -81,6 +80,7 @@ class _Compiler:
     text: str
     dialogue: Dialogue
     envs: Mapping[str, GuardedEnvironment]
+    prompts_dir: Path
     problems: list[Problem] = field(default_factory=list)
     used_templates: dict[str, str] = field(default_factory=dict)
 
@@ -105,6 +105,7 @@ class _Compiler:
             extras=expressions.extras,
             dialogue_refs=tuple(expressions.dialogue_refs),
             conditions=expressions.conditions,
+            templates=tuple(sorted(self.used_templates)),
         )
 
     def _add(self, path: tuple[str | int, ...], message: str) -> None:
@@ -247,10 +248,11 @@ class _Compiler:
         self._parse_template(env, source, Where(filename, 1, 1))
 
     def _version(self) -> str:
-        digest = hashlib.sha256(self.text.encode())
-        for name in sorted(self.used_templates):
-            digest.update(name.encode() + b"\0" + self.used_templates[name].encode())
-        return digest.hexdigest()[:12]
+        used = {
+            versions.relative(name, self.prompts_dir): text
+            for name, text in self.used_templates.items()
+        }
+        return versions.content_version(self.text, used)
 
 
 def _target_paths(node_id: str, node: Any) -> list[tuple[tuple[str | int, ...], str]]:

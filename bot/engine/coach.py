@@ -16,6 +16,7 @@ from bot.engine.conversation import Conversation
 from bot.engine.engine import Engine
 from bot.engine.menu import MenuItem, profile_dialogue
 from bot.engine.phrases import phrase
+from bot.engine.pinning import Pinning
 from bot.engine.progress import progress
 from bot.engine.roles import Panel, TeamRules
 from bot.engine.turn import Incoming, Message, Turn
@@ -70,6 +71,7 @@ class Coach:
         self.store = store
         self.default_language = language_or(default_language, DEFAULT)
         self.team_rules = team_rules or TeamRules()
+        self.pinning = Pinning(lambda: self.engine.catalog)
 
     @property
     def catalog(self) -> Catalog:
@@ -188,7 +190,9 @@ class Coach:
             chosen = language_or(language, self.default_language)
             first_time = ask_profile and c.user.language is None
             c.tx.set_language(c.user.id, chosen)
-            c = Conversation(self.engine, c.tx, replace(c.user, language=chosen), chosen)
+            c = Conversation(
+                self.engine, c.tx, replace(c.user, language=chosen), chosen, self.pinning
+            )
             notice = phrase(chosen, "language_set")
             profile = profile_dialogue(self.catalog) if first_time else None
             # Not over a conversation already begun, nor for whoever has a profile already.
@@ -254,7 +258,7 @@ class Coach:
     async def _write(self, visitor: Visitor, update_id: int | None, act: Act) -> Reply:
         def unit(tx: Transaction) -> Reply:
             user = tx.user(visitor.external_id, visitor.name)
-            conversation = Conversation(self.engine, tx, user, self.lang(user))
+            conversation = Conversation(self.engine, tx, user, self.lang(user), self.pinning)
             if update_id is not None and not tx.claim_update(update_id):
                 return Reply(user, conversation.lang, duplicate=True)
             return act(conversation)
@@ -266,7 +270,7 @@ class Coach:
             user = tx.find_user(visitor.external_id) or User(
                 0, visitor.external_id, visitor.name, None
             )
-            return act(Conversation(self.engine, tx, user, self.lang(user)))
+            return act(Conversation(self.engine, tx, user, self.lang(user), self.pinning))
 
         return await self.store.read(unit)
 

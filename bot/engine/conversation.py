@@ -17,6 +17,7 @@ from bot.dialogue.model import PREVIOUS, SUMMARY
 from bot.engine.engine import Engine, Person
 from bot.engine.menu import MenuItem, build_menu, check_in_dialogue, check_in_inputs
 from bot.engine.phrases import phrase
+from bot.engine.pinning import Pinning
 from bot.engine.presenter import DETAILS, NO_PROFILE
 from bot.engine.turn import Incoming, Message, StartDialogue, Turn
 from bot.errors import ContentChanged, NoSuchCommitment, UnknownDialogue
@@ -31,8 +32,16 @@ NOT_CARRIED = frozenset({PREVIOUS, SUMMARY})  # a run's own history and long tex
 class Conversation:
     """What the coach does for ``user``, through the transaction ``tx``."""
 
-    def __init__(self, engine: Engine, tx: Transaction, user: User, lang: str) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        tx: Transaction,
+        user: User,
+        lang: str,
+        pinning: Pinning | None = None,
+    ) -> None:
         self.engine = engine
+        self.pinning = pinning
         self.tx = tx
         self.user = user
         self._lang = lang
@@ -70,6 +79,9 @@ class Conversation:
         """The user's unfinished sessions, most recently used first (read once per unit)."""
         if self._sessions is None:
             self._sessions = self.tx.active_sessions(self.user.id)
+            if self.pinning is not None:
+                for session in self._sessions:
+                    self.pinning.ensure(self.tx, session)
         return self._sessions
 
     def current(self) -> Session | None:

@@ -7,10 +7,11 @@ returns its result only after the commit, so nothing is ever shown that is not s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
+from bot.dialogue.versions import Snapshot
 from bot.records import (
     CommitmentRecord,
     DueBy,
@@ -25,6 +26,22 @@ from bot.store.assign_base import AssignTransaction
 from bot.store.team_base import TeamTransaction
 
 T = TypeVar("T")
+
+
+class VersionTransaction(Protocol):
+    """Snapshots of content versions (see ``bot.dialogue.versions``)."""
+
+    def stored(self, dialogue_id: str, version: str) -> Snapshot | None:
+        """The snapshot of one version, if kept."""
+        ...
+
+    def keep(self, snapshots: Iterable[Snapshot], now: datetime) -> int:
+        """Store the snapshots not stored yet; how many were new."""
+        ...
+
+    def prune(self, newest: set[tuple[str, str]]) -> int:
+        """Drop versions neither newest nor used by an unfinished session; how many went."""
+        ...
 
 
 class Transaction(Protocol):
@@ -46,6 +63,11 @@ class Transaction(Protocol):
     @property
     def assignments(self) -> AssignTransaction:
         """Assignments and /assign drafts, in this same transaction."""
+        ...
+
+    @property
+    def versions(self) -> VersionTransaction:
+        """Content versions, in this same transaction."""
         ...
 
     def claim_update(self, update_id: int) -> bool:

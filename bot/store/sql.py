@@ -38,6 +38,7 @@ from bot.store.tables import (
     utcnow,
 )
 from bot.store.team_sql import SqlTeams
+from bot.store.version_sql import SqlVersions
 
 _USER = select(
     users.c.id, users.c.external_id, users.c.display_name, users.c.language, users.c.active
@@ -113,6 +114,7 @@ class SqlTransaction:
         self._new_user, self._claim, self._profile = _dialect_statements(connection.dialect.name)
         self.teams = SqlTeams(connection)
         self.assignments = SqlAssignments(connection)
+        self.versions = SqlVersions(connection)
 
     def user(self, external_id: str, display_name: str) -> User:
         """The user, created on first sight; locked until the transaction ends."""

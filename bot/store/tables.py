@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     TypeDecorator,
     UniqueConstraint,
     true,
@@ -247,4 +248,18 @@ team_drafts = Table(
     Column("waiting", String(16)),
     Column("about", Integer),  # the assignment a "redate" or "react" is about
     Column("updated_at", UtcDateTime, nullable=False, default=utcnow),
+)
+
+# Every version of every dialogue that was served (its YAML text and the templates it uses), so
+# a session pinned to a version finishes on it after an edit and a restart. A version is kept
+# while it is the newest of its dialogue or an unfinished session uses it.
+content_versions = Table(
+    "content_versions",
+    metadata,
+    Column("dialogue_id", String(40), primary_key=True),
+    Column("version", String(64), primary_key=True),
+    Column("file_name", String(200), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("templates", JSON, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False, default=utcnow),
 )
