@@ -124,21 +124,11 @@ class TeamCommands:
         pressed: bool = False,
     ) -> None:
         async def deliver(delivery: Delivery) -> None:
-            await delivery.answer(None)
             panel = delivery.reply.panel or Panel(())
-            screens = panel.screens
-            if pressed and panel.in_place and screens and await _replace(delivery, screens[0]):
-                screens = screens[1:]
-            elif pressed:  # the question is answered: show the choice, drop its buttons
-                query = delivery.query
-                await mark_chosen(query, label_of(query), delivery.reply.lang)
-            if delivery.reply.turn is not None:  # a conversation's messages, then the screens
-                await delivery.send(outgoing(delivery.reply))
-            else:
-                for screen in screens:
-                    await _send_screen(delivery.bot, delivery.chat_id, screen)
-                await delivery.send(outgoing(replace(delivery.reply, panel=None)))
-            await self._notify(delivery.bot, panel.notices)
+            try:
+                await _show(delivery, panel, pressed)
+            finally:  # the change is committed: others are told even if the sender's reply failed
+                await self._notify(delivery.bot, panel.notices)
 
         await self.channel._serve(update, call, deliver)
 
@@ -155,6 +145,23 @@ class TeamCommands:
                 await self.channel.coach.mark_unreachable(Visitor(notice.external_id, ""))
             except TelegramError as err:
                 log.warning("a team notice was not delivered: %s", type(err).__name__)
+
+
+async def _show(delivery: Delivery, panel: Panel, pressed: bool) -> None:
+    """The sender's own reply: the pressed button answered, the screens, the messages."""
+    await delivery.answer(None)
+    screens = panel.screens
+    if pressed and panel.in_place and screens and await _replace(delivery, screens[0]):
+        screens = screens[1:]
+    elif pressed:  # the question is answered: show the choice, drop its buttons
+        query = delivery.query
+        await mark_chosen(query, label_of(query), delivery.reply.lang)
+    if delivery.reply.turn is not None:  # a conversation's messages, then the screens
+        await delivery.send(outgoing(delivery.reply))
+        return
+    for screen in screens:
+        await _send_screen(delivery.bot, delivery.chat_id, screen)
+    await delivery.send(outgoing(replace(delivery.reply, panel=None)))
 
 
 async def _replace(delivery: Delivery, screen: Screen) -> bool:
