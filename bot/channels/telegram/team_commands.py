@@ -21,6 +21,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.channels.telegram import callback_data as cd
+from bot.channels.telegram.command_menus import CommandMenus
 from bot.channels.telegram.limits import fit_caption, split_text
 from bot.channels.telegram.replies import Delivery, label_of, mark_chosen
 from bot.channels.telegram.sender import (
@@ -54,6 +55,7 @@ class TeamCommands:
         self.teams = Teams(channel.coach)
         self.buttons = TeamButtons(self.teams)
         self.assignments = self.buttons.assignments
+        self.menus = CommandMenus(channel.coach)
 
     def commands(self) -> dict[str, Handler]:
         """Command name to handler."""
@@ -129,6 +131,7 @@ class TeamCommands:
                 await _show(delivery, panel, pressed)
             finally:  # the change is committed: others are told even if the sender's reply failed
                 await self._notify(delivery.bot, panel.notices)
+                await self.menus.changed(delivery.bot, panel.roles_changed)
 
         await self.channel._serve(update, call, deliver)
 
