@@ -62,11 +62,13 @@ class Notice:
 
 @dataclass(frozen=True)
 class Panel:
-    """What a team command or button answers: screens for the sender, notices for others."""
+    """What a team command or button answers: screens for the sender, notices for others, and
+    whose roles it changed (external ids: their channel shows them other commands)."""
 
     screens: tuple[Screen, ...]
     notices: tuple[Notice, ...] = ()
     in_place: bool = False  # the first screen replaces the one whose button was pressed
+    roles_changed: tuple[str, ...] = ()
 
 
 def day(moment: datetime, lang: str) -> str:

@@ -150,14 +150,14 @@ class Teams:
                 if not c.tx.teams.grant(user.id, "manager", self.rules.clock()):
                     return self.say(c, "managers_already", id=args[1])
                 told = Notice(external_id, phrase(self.coach.lang(user), "you_are_manager"))
-                return self.show(
-                    c, Screen(phrase(c.lang, "managers_added", id=args[1])), told=[told]
-                )
+                added = Screen(phrase(c.lang, "managers_added", id=args[1]))
+                return _changed(self.show(c, added, told=[told]), external_id)
             found = c.tx.find_user(external_id)
             if found is None or not c.tx.teams.revoke_role(found.id, "manager"):
                 return self.say(c, "managers_not_one", id=args[1])
             count = c.tx.teams.disband(found.id, self.rules.clock())
-            return self.say(c, "managers_removed", id=args[1], count=count)
+            removed = self.say(c, "managers_removed", id=args[1], count=count)
+            return _changed(removed, external_id)
 
         return await self.coach.act(visitor, act, update_id=update_id)
 
@@ -233,6 +233,12 @@ class Teams:
 def _revoke_button(invite: Invite, lang: str) -> Action:
     label = phrase(lang, "invite_revoke_button", id=invite.id, day=day(invite.expires_at, lang))
     return Action(label, "revoke", str(invite.id))
+
+
+def _changed(reply: Reply, external_id: str) -> Reply:
+    """``reply``, telling the channel whose roles changed (it updates their commands)."""
+    panel = reply.panel or Panel(())
+    return replace(reply, panel=replace(panel, roles_changed=(external_id,)))
 
 
 def _channel_of(user: User) -> str:

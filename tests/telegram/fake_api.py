@@ -65,6 +65,9 @@ class FakeBotAPI:
         self.answered: list[tuple[str, str | None]] = []
         self.webhook: dict[str, Any] | None = None
         self.blocked: set[int] = set()  # chats whose user blocked the bot: every send is a 403
+        self.unknown_chats: set[int] = set()  # chats Telegram does not know: their scope is a 400
+        # Command lists by (chat id or None for the default scope, language code or "").
+        self.commands: dict[tuple[int | None, str], list[str]] = {}
         self._updates: list[dict[str, Any]] = []
         self._offset = 0
         self._delivered_ids: set[int] = set()
@@ -88,6 +91,7 @@ class FakeBotAPI:
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "answerCallbackQuery": self._answer_callback_query,
             "setMyCommands": self._set_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
             "deleteWebhook": self._delete_webhook,
             "setWebhook": self._set_webhook,
         }
@@ -145,6 +149,14 @@ class FakeBotAPI:
     ) -> None:
         """Make the next call of ``method`` fail once with a Telegram error."""
         self._failures.setdefault(method, []).append((code, description, retry_after))
+
+    def menu_of(self, chat_id: int, lang: str) -> list[str]:
+        """The command names a user of ``chat_id`` with app language ``lang`` sees, picked as
+        Telegram does: the chat's scope before the default, a language's list before none."""
+        for key in ((chat_id, lang), (chat_id, ""), (None, lang), (None, "")):
+            if key in self.commands:
+                return self.commands[key]
+        return []
 
     def calls_of(self, method: str) -> list[Call]:
         """Every call of ``method`` so far."""
@@ -265,7 +277,23 @@ class FakeBotAPI:
         return True
 
     async def _set_my_commands(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        self.commands[self._command_scope(params)] = [c["command"] for c in params["commands"]]
         return True
+
+    async def _delete_my_commands(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        self.commands.pop(self._command_scope(params), None)
+        return True
+
+    def _command_scope(self, params: dict[str, Any]) -> tuple[int | None, str]:
+        """Where a command list applies: one private chat (the only other scope the bot uses)
+        or everywhere; and in which language ("" for any)."""
+        scope = params.get("scope") or {"type": "default"}
+        if scope["type"] not in {"default", "chat"}:
+            raise ValueError(f"Bad Request: scope {scope['type']} is not faked")
+        chat_id = int(scope["chat_id"]) if scope["type"] == "chat" else None
+        if chat_id in self.unknown_chats:
+            raise ValueError("Bad Request: chat not found")
+        return chat_id, params.get("language_code") or ""
 
     async def _delete_webhook(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         self.webhook = None

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
+from bot.channels.telegram import command_menus
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.ordering import PerUserOrder
 from bot.channels.telegram.pushes import push_forever
@@ -26,7 +27,6 @@ from bot.channels.telegram.webhook import WebhookServer
 from bot.dialogue import dates
 from bot.engine.coach import Coach
 from bot.engine.pushes import Pusher
-from bot.languages import LANGUAGES
 from bot.ops import heartbeat
 
 log = logging.getLogger(__name__)
@@ -36,43 +36,8 @@ MAX_CONCURRENT_UPDATES = 256  # updates in flight; the store bounds the database
 REDELIVERY_WINDOW = timedelta(hours=25)
 PRUNE_EVERY_SECONDS = 3600
 _WEBHOOK_SERVER = "coachbot.webhook_server"  # where start() keeps it for stop(), in bot_data
-
-COMMAND_TEXTS = {
-    "nl": {
-        "menu": "Kies een gesprek",
-        "continue": "Ga verder waar je was",
-        "back": "Vorige vraag opnieuw",
-        "restart": "Dit gesprek opnieuw beginnen",
-        "cancel": "Dit gesprek stoppen",
-        "profile": "Je profiel invullen of aanpassen",
-        "progress": "Wat je al gedaan hebt",
-        "language": "Taal kiezen",
-        "mydata": "Al je gegevens als bestand",
-        "forget": "Al je gegevens wissen",
-        "leave": "Je team verlaten",
-        "team": "Je team bekijken (managers)",
-        "invite": "Je team uitnodigen (managers)",
-        "managers": "Managers beheren (beheerders)",
-        "help": "Hoe werkt het?",
-    },
-    "en": {
-        "menu": "Choose a conversation",
-        "continue": "Continue where you were",
-        "back": "Previous question again",
-        "restart": "Start this conversation over",
-        "cancel": "Stop this conversation",
-        "profile": "Fill in or update your profile",
-        "progress": "What you have done so far",
-        "language": "Choose a language",
-        "mydata": "All your data as a file",
-        "forget": "Erase all your data",
-        "leave": "Leave your team",
-        "team": "See your team (managers)",
-        "invite": "Invite your team (managers)",
-        "managers": "Manage managers (admins)",
-        "help": "How does it work?",
-    },
-}
+_CHANNEL = "coachbot.channel"  # where build_application() keeps it for start()
+_MENUS_TASK = "coachbot.command_menus"  # the start's setting of role commands, for stop()
 
 
 @dataclass(frozen=True)
@@ -132,15 +97,8 @@ def build_application(
     channel = channel or TelegramChannel(coach, log_texts=options.log_message_texts)
     application.add_handlers(channel.handlers())
     application.add_error_handler(channel.on_error)
+    application.bot_data[_CHANNEL] = channel
     return application
-
-
-async def _set_commands(application: TelegramApp) -> None:
-    for lang in LANGUAGES:
-        commands = [BotCommand(name, text) for name, text in COMMAND_TEXTS[lang].items()]
-        await application.bot.set_my_commands(commands, language_code=lang)
-    english = [BotCommand(name, text) for name, text in COMMAND_TEXTS["en"].items()]
-    await application.bot.set_my_commands(english)
 
 
 async def start(application: TelegramApp, webhook: Webhook | None = None) -> None:
@@ -152,8 +110,12 @@ async def start(application: TelegramApp, webhook: Webhook | None = None) -> Non
     """
     await application.initialize()
     threading.Thread(target=dates.warm_up, name="coachbot-dates", daemon=True).start()
-    await _set_commands(application)  # post_init hooks only run under run_polling/run_webhook
+    # post_init hooks only run under run_polling/run_webhook
+    await command_menus.set_default(application.bot)
     await application.start()
+    channel: TelegramChannel = application.bot_data[_CHANNEL]
+    menus = channel.team.menus.set_all(application.bot)  # many managers: not in the way
+    application.bot_data[_MENUS_TASK] = asyncio.create_task(menus)
     if webhook is None:
         assert application.updater is not None
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
@@ -170,6 +132,15 @@ async def start(application: TelegramApp, webhook: Webhook | None = None) -> Non
 
 async def stop(application: TelegramApp) -> None:
     """Stop fetching, let handlers in flight finish, and shut down."""
+    menus: asyncio.Task[None] | None = application.bot_data.pop(_MENUS_TASK, None)
+    if menus is not None:
+        menus.cancel()
+        try:
+            await menus
+        except asyncio.CancelledError:
+            pass
+        except Exception as err:  # a bug there must not keep the bot from stopping
+            log.error("setting the commands of managers failed: %s", type(err).__name__)
     server: WebhookServer | None = application.bot_data.pop(_WEBHOOK_SERVER, None)
     if server is not None:
         await server.stop()

@@ -21,6 +21,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.channels.telegram import callback_data as cd
+from bot.channels.telegram.command_menus import CommandMenus
 from bot.channels.telegram.limits import fit_caption, split_text
 from bot.channels.telegram.replies import Delivery, label_of, mark_chosen
 from bot.channels.telegram.sender import (
@@ -54,6 +55,7 @@ class TeamCommands:
         self.teams = Teams(channel.coach)
         self.buttons = TeamButtons(self.teams)
         self.assignments = self.buttons.assignments
+        self.menus = CommandMenus(channel.coach)
 
     def commands(self) -> dict[str, Handler]:
         """Command name to handler."""
@@ -124,21 +126,12 @@ class TeamCommands:
         pressed: bool = False,
     ) -> None:
         async def deliver(delivery: Delivery) -> None:
-            await delivery.answer(None)
             panel = delivery.reply.panel or Panel(())
-            screens = panel.screens
-            if pressed and panel.in_place and screens and await _replace(delivery, screens[0]):
-                screens = screens[1:]
-            elif pressed:  # the question is answered: show the choice, drop its buttons
-                query = delivery.query
-                await mark_chosen(query, label_of(query), delivery.reply.lang)
-            if delivery.reply.turn is not None:  # a conversation's messages, then the screens
-                await delivery.send(outgoing(delivery.reply))
-            else:
-                for screen in screens:
-                    await _send_screen(delivery.bot, delivery.chat_id, screen)
-                await delivery.send(outgoing(replace(delivery.reply, panel=None)))
-            await self._notify(delivery.bot, panel.notices)
+            try:
+                await _show(delivery, panel, pressed)
+            finally:  # the change is committed: others are told even if the sender's reply failed
+                await self._notify(delivery.bot, panel.notices)
+                await self.menus.changed(delivery.bot, panel.roles_changed)
 
         await self.channel._serve(update, call, deliver)
 
@@ -155,6 +148,23 @@ class TeamCommands:
                 await self.channel.coach.mark_unreachable(Visitor(notice.external_id, ""))
             except TelegramError as err:
                 log.warning("a team notice was not delivered: %s", type(err).__name__)
+
+
+async def _show(delivery: Delivery, panel: Panel, pressed: bool) -> None:
+    """The sender's own reply: the pressed button answered, the screens, the messages."""
+    await delivery.answer(None)
+    screens = panel.screens
+    if pressed and panel.in_place and screens and await _replace(delivery, screens[0]):
+        screens = screens[1:]
+    elif pressed:  # the question is answered: show the choice, drop its buttons
+        query = delivery.query
+        await mark_chosen(query, label_of(query), delivery.reply.lang)
+    if delivery.reply.turn is not None:  # a conversation's messages, then the screens
+        await delivery.send(outgoing(delivery.reply))
+        return
+    for screen in screens:
+        await _send_screen(delivery.bot, delivery.chat_id, screen)
+    await delivery.send(outgoing(replace(delivery.reply, panel=None)))
 
 
 async def _replace(delivery: Delivery, screen: Screen) -> bool:
