@@ -20,6 +20,8 @@ import typer
 if TYPE_CHECKING:
     from bot.channels.telegram.app import Webhook
     from bot.dialogue.catalog import Catalog
+    from bot.engine.content import Content
+    from bot.engine.engine import Engine
     from bot.settings import Settings
     from bot.store import Store, StoreOptions
     from bot.store.team_base import Role
@@ -102,6 +104,14 @@ def _catalog(settings: Settings, paths: list[Path] | None = None) -> Catalog:
         )
 
 
+def _content(settings: Settings, engine: Engine, store: Store) -> Content:
+    """The content service: versions kept in the store, reloads, uploads."""
+    from bot.engine.content import Content
+
+    folders = [settings.dialogues_dir]
+    return Content(engine, store, folders, settings.prompts_dir, settings.cache_dir)
+
+
 def _report_broken(catalog: Catalog) -> None:
     for file, problems in catalog.broken.items():
         typer.echo(
@@ -175,7 +185,9 @@ async def _chat(
 
     store = await _open_store(settings)
     try:
-        coach = Coach(Engine(catalog), store, settings.default_language, settings.team_rules())
+        engine = Engine(catalog)
+        coach = Coach(engine, store, settings.default_language, settings.team_rules())
+        await _content(settings, engine, store).keep_versions()
         lines = StdinLines(sys.stdin)
         images = settings.data_dir / "images"
         visitor = Visitor(f"terminal:{name}", name)
@@ -282,7 +294,10 @@ async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) ->
 
     store = await _open_store(settings)
     try:
-        coach = Coach(Engine(catalog), store, settings.default_language, settings.team_rules())
+        engine = Engine(catalog)
+        coach = Coach(engine, store, settings.default_language, settings.team_rules())
+        content = _content(settings, engine, store)
+        await content.keep_versions()
         assert settings.telegram_token is not None
         options = TelegramOptions(
             settings.telegram_token.get_secret_value(),
@@ -290,7 +305,7 @@ async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) ->
             settings.telegram_file_url,
             log_message_texts=settings.log_message_texts,
         )
-        application = build_application(options, coach)
+        application = build_application(options, coach, content=content)
         beating = heartbeat_file(settings.data_dir)
         claimer = f"{socket.gethostname()}:{os.getpid()}"
         pusher = Pusher(
@@ -301,7 +316,7 @@ async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) ->
             settings.default_language,
             TELEGRAM,
         )
-        await run_until_signalled(application, coach, webhook, beating, pusher)
+        await run_until_signalled(application, coach, webhook, beating, pusher, content)
     except CannotListen as err:
         raise _cannot_start(err) from err
     finally:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -73,13 +75,14 @@ class Restorer:
     (templates are read when first rendered, so the files must stay)."""
 
     def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="coachbot-versions-")
+        self._folder = tempfile.mkdtemp(prefix="coachbot-versions-")
+        weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
 
     def restore(self, snapshot: Snapshot) -> CompiledDialogue | None:
         """The dialogue as it was at ``snapshot``'s version; None if it cannot be rebuilt."""
         from bot.dialogue.loader import load_dialogue  # the loader imports this module
 
-        root = Path(self._folder.name, snapshot.version)
+        root = Path(self._folder, snapshot.version)
         prompts = root / "prompts"
         try:
             for name, text in snapshot.templates.items():

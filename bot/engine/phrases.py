@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.engine.assign_phrases import ASSIGN_PHRASES
+from bot.engine.content_phrases import CONTENT_PHRASES
 from bot.engine.figure_phrases import FIGURE_PHRASES
 from bot.engine.push_phrases import PUSH_PHRASES
 
@@ -282,7 +283,7 @@ TEAM_PHRASES: dict[str, dict[str, str]] = {
     },
 }
 # Each family of phrases lives in its own module; the loop gathers them here.
-for _family in (TEAM_PHRASES, ASSIGN_PHRASES, PUSH_PHRASES, FIGURE_PHRASES):
+for _family in (TEAM_PHRASES, ASSIGN_PHRASES, PUSH_PHRASES, FIGURE_PHRASES, CONTENT_PHRASES):
     for _lang, _table in _family.items():
         PHRASES[_lang].update(_table)
 

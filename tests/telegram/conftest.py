@@ -11,6 +11,7 @@ import pytest
 from bot.channels.telegram.app import TelegramApp, TelegramOptions, build_application, start, stop
 from bot.channels.telegram.channel import TelegramChannel
 from bot.engine.coach import Coach
+from bot.engine.content import Content
 from tests.telegram.fake_api import TOKEN, FakeBotAPI
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -47,9 +48,14 @@ async def api() -> AsyncIterator[FakeBotAPI]:
     await fake.stop()
 
 
-def application_for(api: FakeBotAPI, coach: Coach, messages_per_second: float = 30) -> TelegramApp:
+def application_for(
+    api: FakeBotAPI,
+    coach: Coach,
+    messages_per_second: float = 30,
+    content: Content | None = None,
+) -> TelegramApp:
     """The bot's real Application, pointed at the fake API (which can tell when it is idle)."""
-    channel = TelegramChannel(coach)
+    channel = TelegramChannel(coach, content=content)
     options = TelegramOptions(
         TOKEN,
         api.base_url,

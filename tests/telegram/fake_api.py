@@ -94,7 +94,9 @@ class FakeBotAPI:
             "deleteMyCommands": self._delete_my_commands,
             "deleteWebhook": self._delete_webhook,
             "setWebhook": self._set_webhook,
+            "getFile": self._get_file,
         }
+        self.files: dict[str, bytes] = {}  # file id -> the bytes a user sent
 
     @property
     def base_url(self) -> str:
@@ -110,6 +112,7 @@ class FakeBotAPI:
         """Listen on a free loopback port."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -211,6 +214,33 @@ class FakeBotAPI:
         except ValueError as err:  # markup Telegram would refuse
             return _error(400, str(err))
         return web.json_response({"ok": True, "result": result})
+
+    def upload(self, data: bytes) -> str:
+        """Keep a file a user sends; its file id."""
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = data
+        return file_id
+
+    async def _get_file(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        file_id = str(params["file_id"])
+        if file_id not in self.files:
+            raise ValueError("Bad Request: invalid file_id")
+        size = len(self.files[file_id])
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": size,
+            "file_path": f"documents/{file_id}",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != TOKEN:
+            return _error(401, "Unauthorized")
+        self.calls.append(Call("download", {"path": request.match_info["path"]}, {}))
+        file_id = request.match_info["path"].removeprefix("documents/")
+        if file_id not in self.files:
+            return _error(404, "Not Found")
+        return web.Response(body=self.files[file_id])
 
     async def _get_me(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         return BOT

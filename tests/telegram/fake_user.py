@@ -68,6 +68,23 @@ class FakeUser:
         await self.api.queue(update)
         return update
 
+    async def send_document(self, file_name: str, data: bytes) -> dict[str, Any]:
+        """Send a file as a document."""
+        file_id = self.api.upload(data)
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": file_name,
+            "mime_type": "application/x-yaml",
+            "file_size": len(data),
+        }
+        update = {
+            "update_id": self.api.next_update_id(),
+            "message": {**self._envelope(), "document": document},
+        }
+        await self.api.queue(update)
+        return update
+
     async def click(self, label: str) -> dict[str, Any]:
         """Press the button ``label`` on the newest message that has one."""
         for sent in reversed(self.messages):

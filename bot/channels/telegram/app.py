@@ -26,6 +26,7 @@ from bot.channels.telegram.pushes import push_forever
 from bot.channels.telegram.webhook import WebhookServer
 from bot.dialogue import dates
 from bot.engine.coach import Coach
+from bot.engine.content import Content
 from bot.engine.pushes import Pusher
 from bot.ops import heartbeat
 
@@ -73,8 +74,10 @@ def build_application(
     channel: TelegramChannel | None = None,
     *,
     request: BaseRequest | None = None,
+    content: Content | None = None,
 ) -> TelegramApp:
-    """The Application: the channel's handlers, per-user order, HTML by default."""
+    """The Application: the channel's handlers, per-user order, HTML by default; with
+    ``content``, admins can reload and upload dialogues."""
     # Opt in to PTB's timedelta durations: otherwise every 429 (RetryAfter) raises a
     # deprecation warning inside python-telegram-bot itself.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -94,7 +97,9 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
-    channel = channel or TelegramChannel(coach, log_texts=options.log_message_texts)
+    channel = channel or TelegramChannel(
+        coach, log_texts=options.log_message_texts, content=content
+    )
     application.add_handlers(channel.handlers())
     application.add_error_handler(channel.on_error)
     application.bot_data[_CHANNEL] = channel
@@ -179,12 +184,26 @@ async def prune_forever(coach: Coach, application: TelegramApp) -> None:
         await asyncio.sleep(PRUNE_EVERY_SECONDS)
 
 
+def _reload_in_background(content: Content) -> asyncio.Task[None]:
+    async def reload() -> None:
+        try:
+            result = await content.reload()
+        except Exception:  # a reload must never take the bot down
+            log.exception("reload after SIGHUP failed")
+            return
+        for problem in result.problems:
+            log.warning("reload refused: %s", problem)
+
+    return asyncio.create_task(reload())
+
+
 async def run_until_signalled(
     application: TelegramApp,
     coach: Coach,
     webhook: Webhook | None,
     heartbeat_file: Path | None = None,
     pusher: Pusher | None = None,
+    content: Content | None = None,
 ) -> None:
     """Run until SIGINT or SIGTERM; answers already given are committed, so stopping is safe.
 
@@ -196,6 +215,8 @@ async def run_until_signalled(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
     tasks: list[asyncio.Task[None]] = []
+    if content is not None:  # SIGHUP: reload the dialogues (kept as they are on any problem)
+        loop.add_signal_handler(signal.SIGHUP, lambda: tasks.append(_reload_in_background(content)))
     try:
         await start(application, webhook)
         tasks.append(asyncio.create_task(prune_forever(coach, application)))

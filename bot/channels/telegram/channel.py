@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram import callback_data as cd
+from bot.channels.telegram.admin_commands import AdminCommands
 from bot.channels.telegram.replies import (
     Delivery,
     answer_quietly,
@@ -48,6 +49,7 @@ from bot.channels.telegram.sender import (
 from bot.channels.telegram.team_commands import TeamCommands
 from bot.channels.text import clean_text
 from bot.engine.coach import Coach, Reply, Visitor
+from bot.engine.content import Content
 from bot.engine.phrases import phrase
 from bot.engine.turn import Incoming, Turn
 from bot.errors import CoachbotError, StoreUnavailable
@@ -65,7 +67,9 @@ MAX_OWED = 10_000  # users whose last reply may not have arrived, remembered at 
 class TelegramChannel:
     """The thin layer between python-telegram-bot and the coach."""
 
-    def __init__(self, coach: Coach, *, log_texts: bool = False) -> None:
+    def __init__(
+        self, coach: Coach, *, log_texts: bool = False, content: Content | None = None
+    ) -> None:
         self.coach = coach
         self.log_texts = log_texts
         self.finished_updates = 0  # handled, skipped or failed: for health checks and tests
@@ -73,6 +77,7 @@ class TelegramChannel:
         # question back instead of being taken as the answer to a question they never saw.
         self._owed: OrderedDict[int, None] = OrderedDict()
         self.team = TeamCommands(self)
+        self.admin = AdminCommands(self, content)
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         """Every handler, in the order python-telegram-bot tries them."""
@@ -94,6 +99,7 @@ class TelegramChannel:
             ),
             "mydata": self.on_mydata,
             **self.team.commands(),
+            "reload": self.admin.on_reload,
         }
         found: list[BaseHandler[Update, Context, None]] = [
             CommandHandler(name, callback, filters=PRIVATE) for name, callback in commands.items()
@@ -103,6 +109,7 @@ class TelegramChannel:
             *found,
             MessageHandler(PRIVATE & filters.COMMAND, unknown),
             MessageHandler(PRIVATE & filters.TEXT, self.on_text),
+            self.admin.document_handler(PRIVATE),
             MessageHandler(PRIVATE, self.on_unreadable),
             CallbackQueryHandler(self.on_answer_button, pattern=r"^a:"),
             CallbackQueryHandler(self.on_menu_button, pattern=r"^[mc]:"),

@@ -29,7 +29,7 @@ SALESPERSON = frozenset(
     | {"mydata", "forget", "leave", "help"}
 )
 MANAGER = SALESPERSON | {"team", "invite", "assign", "assignments"}
-ADMIN = MANAGER | {"managers"}
+ADMIN = MANAGER | {"managers", "reload"}
 # At start, beside the replies: Telegram allows a bot about 30 calls a second in all.
 START_CALLS_PER_SECOND = 4
 
@@ -51,6 +51,7 @@ COMMAND_TEXTS = {
         "assign": "Een coachingsessie toewijzen",
         "assignments": "Open toewijzingen bekijken",
         "managers": "Managers beheren",
+        "reload": "Dialogen opnieuw laden",
         "help": "Hoe werkt het?",
     },
     "en": {
@@ -70,6 +71,7 @@ COMMAND_TEXTS = {
         "assign": "Assign a coaching session",
         "assignments": "See open assignments",
         "managers": "Manage managers",
+        "reload": "Reload the dialogues",
         "help": "How does it work?",
     },
 }

@@ -75,37 +75,37 @@ class TeamCommands:
     async def on_invite(self, update: Update, context: Context) -> None:
         """/invite: a new invite link with its QR code, and the open invites."""
         link = f"https://t.me/{context.bot.username}?start="
-        await self._serve(update, lambda v, u: self.teams.invite(v, link, update_id=u))
+        await self.serve(update, lambda v, u: self.teams.invite(v, link, update_id=u))
 
     async def on_team(self, update: Update, context: Context) -> None:
         """/team, /team all, /team <telegram-id>, each optionally with chart or export."""
         arg, view = team_args(context.args or [])
-        await self._serve(update, lambda v, u: self.teams.team(v, arg, update_id=u, view=view))
+        await self.serve(update, lambda v, u: self.teams.team(v, arg, update_id=u, view=view))
 
     async def on_leave(self, update: Update, context: Context) -> None:
         """/leave: leave the team, after a confirmation."""
-        await self._serve(update, lambda v, u: self.teams.leave(v, update_id=u))
+        await self.serve(update, lambda v, u: self.teams.leave(v, update_id=u))
 
     async def on_managers(self, update: Update, context: Context) -> None:
         """/managers, /managers add <id>, /managers remove <id>."""
         args = list(context.args or [])[:3]
-        await self._serve(update, lambda v, u: self.teams.managers(v, args, update_id=u))
+        await self.serve(update, lambda v, u: self.teams.managers(v, args, update_id=u))
 
     async def on_assign(self, update: Update, context: Context) -> None:
         """/assign: give members a coaching session with a due day."""
-        await self._serve(update, lambda v, u: self.assignments.assign(v, update_id=u))
+        await self.serve(update, lambda v, u: self.assignments.assign(v, update_id=u))
 
     async def on_assignments(self, update: Update, context: Context) -> None:
         """/assignments: the team's open assignments, to move or withdraw."""
-        await self._serve(update, lambda v, u: self.assignments.overview(v, update_id=u))
+        await self.serve(update, lambda v, u: self.assignments.overview(v, update_id=u))
 
     async def on_typed(self, update: Update, incoming: Incoming) -> None:
         """Typed text: a date or note /assign waits for, else the answer to the question."""
-        await self._serve(update, lambda v, u: self.assignments.typed(v, incoming, update_id=u))
+        await self.serve(update, lambda v, u: self.assignments.typed(v, incoming, update_id=u))
 
     async def on_invite_link(self, update: Update, token: str) -> None:
         """/start <token>: an invite link was opened."""
-        await self._serve(update, lambda v, u: self.buttons.open_invite(v, token, update_id=u))
+        await self.serve(update, lambda v, u: self.buttons.open_invite(v, token, update_id=u))
 
     async def on_button(self, update: Update, context: Context) -> None:
         """A team button; data that does not decode is a forged button."""
@@ -114,11 +114,11 @@ class TeamCommands:
             await self.channel.on_forged_button(update, context)
             return
         kind, ref = payload.kind, payload.ref
-        await self._serve(
+        await self.serve(
             update, lambda v, u: self.buttons.press(v, kind, ref, update_id=u), pressed=True
         )
 
-    async def _serve(
+    async def serve(
         self,
         update: Update,
         call: Callable[[Visitor, int], Coroutine[Any, Any, Any]],
