@@ -114,7 +114,11 @@ class Content:
             problems = await asyncio.to_thread(self._check_upload, folder, name, data)
             if problems:
                 return ReloadResult(problems=tuple(problems))
-            backup = await asyncio.to_thread(install_file, folder, name, data, self.clock())
+            try:
+                backup = await asyncio.to_thread(install_file, folder, name, data, self.clock())
+            except OSError as err:  # e.g. a read-only folder in a container
+                why = f"cannot be written to {folder}: {err.strerror or err}"
+                return ReloadResult(problems=(Problem(name, 1, 1, why),))
             log.warning(
                 "dialogue file %s installed by %s (previous kept as %s)", name, who, backup or "-"
             )
