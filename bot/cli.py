@@ -259,6 +259,10 @@ def run(
     port: Annotated[
         int, typer.Option(help="Port the webhook server listens on (it also serves /healthz).")
     ] = 8443,
+    watch: Annotated[
+        bool,
+        typer.Option(help="Reload the dialogues when a file in dialogues/ or prompts/ changes."),
+    ] = False,
 ) -> None:
     """Run the Telegram bot (long polling, or a webhook)."""
     from bot.channels.telegram.app import Webhook
@@ -280,10 +284,12 @@ def run(
     webhook = Webhook(webhook_url, secret_token or "", listen, port) if webhook_url else None
     catalog = _catalog(settings)
     _report_broken(catalog)
-    raise typer.Exit(run_bot(_run(settings, catalog, webhook), settings.telegram_api_url))
+    raise typer.Exit(run_bot(_run(settings, catalog, webhook, watch), settings.telegram_api_url))
 
 
-async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) -> None:
+async def _run(
+    settings: Settings, catalog: Catalog, webhook: Webhook | None, watch: bool = False
+) -> None:
     from bot.channels.telegram.app import TelegramOptions, build_application, run_until_signalled
     from bot.channels.telegram.sender import TELEGRAM
     from bot.engine.coach import Coach
@@ -316,7 +322,9 @@ async def _run(settings: Settings, catalog: Catalog, webhook: Webhook | None) ->
             settings.default_language,
             TELEGRAM,
         )
-        await run_until_signalled(application, coach, webhook, beating, pusher, content)
+        await run_until_signalled(
+            application, coach, webhook, beating, pusher, content, watch=watch
+        )
     except CannotListen as err:
         raise _cannot_start(err) from err
     finally:

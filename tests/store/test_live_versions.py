@@ -7,15 +7,18 @@ started on: after a live reload, and after a restart with only the new file on d
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
 import pytest
 
 from bot.dialogue.catalog import load_catalog
 from bot.engine.coach import Coach, Reply, Visitor
-from bot.engine.content import Content
+from bot.engine.content import Content, ReloadResult
 from bot.engine.engine import Engine
 from bot.engine.turn import Incoming
+from bot.engine.watch import watch_forever
 from bot.store import Store, open_store
 from tests.db import rows
 
@@ -161,3 +164,21 @@ async def test_a_reload_with_a_broken_file_keeps_serving_what_was_served(
     assert shown(three) == "A vraag 3 na een"
     served = content.engine.catalog.latest["edit"]
     assert served.render("q1", "nl", {}) == "A vraag 1"  # version A is still the one served
+
+
+async def test_watching_reloads_after_an_edit_settles(folder: Path, store: Store) -> None:
+    content = content_for(folder, store)
+    looking, results = asyncio.Event(), asyncio.Queue[ReloadResult]()
+    watcher = watch_forever(content, 0.02, looking, results.put_nowait)
+    task = asyncio.create_task(watcher)
+    try:
+        await asyncio.wait_for(looking.wait(), 10)
+        (folder / "dialogues" / "edit.yaml").write_text(VERSION_B, encoding="utf-8")
+        result = await asyncio.wait_for(results.get(), 10)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    assert [c.nodes_added for c in result.changes] == [("q2b",)]
+    assert content.engine.catalog.latest["edit"].render("q1", "nl", {}) == "B vraag 1"

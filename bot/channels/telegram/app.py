@@ -28,6 +28,7 @@ from bot.dialogue import dates
 from bot.engine.coach import Coach
 from bot.engine.content import Content
 from bot.engine.pushes import Pusher
+from bot.engine.watch import watch_forever
 from bot.ops import heartbeat
 
 log = logging.getLogger(__name__)
@@ -204,6 +205,7 @@ async def run_until_signalled(
     heartbeat_file: Path | None = None,
     pusher: Pusher | None = None,
     content: Content | None = None,
+    watch: bool = False,
 ) -> None:
     """Run until SIGINT or SIGTERM; answers already given are committed, so stopping is safe.
 
@@ -222,6 +224,8 @@ async def run_until_signalled(
         tasks.append(asyncio.create_task(prune_forever(coach, application)))
         if pusher is not None:
             tasks.append(asyncio.create_task(push_forever(pusher, coach, application.bot)))
+        if content is not None and watch:
+            tasks.append(asyncio.create_task(watch_forever(content)))
         if heartbeat_file is not None:
 
             def alive() -> bool:
