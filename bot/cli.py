@@ -207,22 +207,39 @@ def validate(
         OutputFormat, typer.Option("--format", help="text or json")
     ] = OutputFormat.text,
 ) -> None:
-    """Check dialogue files: every problem located, exit 1 if any."""
+    """Check dialogue files: every error and warning located; exit 1 if any error."""
     import json
 
-    catalog = _catalog(_settings(), paths)
+    from bot.dialogue.catalog import dialogue_files
+    from bot.dialogue.content_warnings import catalog_warnings
+    from bot.dialogue.report import Report
+
+    settings = _settings()
+    named = paths or [settings.dialogues_dir]
+    catalog = _catalog(settings, named)
+    warnings = catalog_warnings(catalog, settings.prompts_dir)
+    report = Report(named, dialogue_files(named), catalog, warnings)
     if output is OutputFormat.json:
-        report = {
-            "valid": [{"id": d.id, "file": d.file, "version": d.version} for d in catalog.listed()],
-            "problems": [p.as_dict() for p in catalog.problems],
-        }
-        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
-        for problem in catalog.problems:
-            typer.echo(str(problem))
-        broken, valid = len(catalog.broken), len(catalog.latest)
-        typer.echo(f"{valid} valid, {broken} broken", err=True)
-    raise typer.Exit(1 if catalog.broken or not catalog.latest else 0)
+        typer.echo("\n".join(report.lines()))
+    raise typer.Exit(1 if report.errors else 0)
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of dialogue files, for editors (as dialogues/schema.json)."""
+    from bot.dialogue.schema import schema_text
+
+    text = schema_text()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
 
 
 @app.command()

@@ -168,11 +168,12 @@ def test_validate_lists_every_hostile_file_with_its_place(tmp_path: Path) -> Non
     result = validate(str(tmp_path))
 
     assert result.returncode == 1
-    assert "1 valid, 3 broken" in result.stderr
+    *lines, summary = result.stdout.splitlines()
+    assert summary.startswith("1 dialogue, 3 nodes, 3 broken files: ")
     assert "Traceback" not in result.stderr
-    files = sorted(line.split(":")[0] for line in result.stdout.splitlines())
+    files = sorted(line.split(":")[0] for line in lines)
     assert files == sorted(str(tmp_path / n) for n in ("deep.yaml", "laughs.yaml", "nul.yaml"))
-    assert all(line.split(":")[1].isdigit() for line in result.stdout.splitlines())
+    assert all(line.split(":")[1].isdigit() for line in lines)
 
 
 def test_progress_is_reported_after_each_file(tmp_path: Path) -> None:

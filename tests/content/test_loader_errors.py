@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -364,15 +365,17 @@ def test_validate_prints_file_line_column_and_exits_1(tmp_path: Path) -> None:
     result = validate(str(tmp_path / "demo.yaml"))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{tmp_path / 'demo.yaml'}:4:1: start node 'helo' does not exist (did you mean 'hello'?)"
+        f"{tmp_path / 'demo.yaml'}:4:1: start node 'helo' does not exist (did you mean 'hello'?)",
+        "0 dialogues, 0 nodes, 1 broken file: 1 error, 0 warnings",
     ]
-    assert "0 valid, 1 broken" in result.stderr
 
 
 def test_validate_accepts_the_repository_dialogues() -> None:
     result = validate("dialogues")
-    assert (result.returncode, result.stdout) == (0, ""), result.stdout
-    assert "0 broken" in result.stderr
+    *_, summary = result.stdout.splitlines()
+    files = len(list((REPO / "dialogues").glob("*.yaml")))
+    assert result.returncode == 0, result.stdout
+    assert re.fullmatch(rf"{files} dialogues, \d+ nodes: 0 errors, \d+ warnings?", summary)
 
 
 def test_validate_remembers_valid_files_in_its_cache(tmp_path: Path) -> None:
@@ -387,15 +390,35 @@ def test_validate_remembers_valid_files_in_its_cache(tmp_path: Path) -> None:
 
 
 def test_validate_as_json(tmp_path: Path) -> None:
-    (tmp_path / "good.yaml").write_text(BASE, encoding="utf-8")
-    bad = tmp_path / "bad.yaml"
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(BASE, encoding="utf-8")
     bad.write_text(edit("start: hello", "start: helo"), encoding="utf-8")
     result = validate("--format", "json", str(tmp_path))
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert report["valid"] == [{"id": "demo", "file": str(tmp_path / "good.yaml"), "version": ANY}]
+    assert report["files"] == [
+        {"file": str(bad), "valid": False, "id": None, "version": None},
+        {"file": str(good), "valid": True, "id": "demo", "version": ANY},
+    ]
+    assert (report["dialogues"], report["nodes"], report["warnings"]) == (1, 3, [])
     message = "start node 'helo' does not exist (did you mean 'hello'?)"
-    assert report["problems"] == [{"file": str(bad), "line": 4, "column": 1, "message": message}]
+    assert report["errors"] == [{"file": str(bad), "line": 4, "column": 1, "message": message}]
+
+
+def test_validate_exits_0_with_warnings_and_1_without_any_file(tmp_path: Path) -> None:
+    long = edit("Hoi {{ name }}!", "Hoi {{ name }}! " + "Blabla. " * 130)
+    (tmp_path / "long.yaml").write_text(long, encoding="utf-8")
+    warned = json.loads(validate("--format", "json", str(tmp_path)).stdout)
+    assert [w["line"] for w in warned["warnings"]] == [at(long, "Hoi {{")[0]]
+    assert validate(str(tmp_path)).returncode == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = validate(str(empty))
+    assert nothing.returncode == 1
+    assert nothing.stdout.splitlines() == [
+        f"{empty}:1:1: no dialogue files (*.yaml, *.yml) found here",
+        "0 dialogues, 0 nodes: 1 error, 0 warnings",
+    ]
 
 
 def test_profile_is_always_defined_in_texts_and_conditions(tmp_path: Path) -> None:
