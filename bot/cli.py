@@ -548,3 +548,10 @@ def team(
 def main() -> None:
     """Entry point: run the command (each reads the settings once and configures logging)."""
     app()
+
+
+# The content tools' commands live in their own module; registered here, after ``app``.
+from bot.cli_content import graph, simulate  # noqa: E402
+
+app.command()(graph)
+app.command()(simulate)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.dialogue.model import MultiNode, Option
+from bot.dialogue.model import ChoiceNode, MultiNode, Option
 from bot.engine.turn import DONE, Incoming
 
 PICKED = "_picked"
@@ -125,7 +125,7 @@ def _typed(node: MultiNode, text: str, lang: str) -> Chosen | Refused:
     parts = [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
     chosen: set[str] = set()
     for part in parts:
-        option = _named(node, part, lang)
+        option = option_named(node, part, lang)
         if option is None:
             example = ", ".join(o.label.get(lang) for o in node.options[:2])
             return Refused("multi_typed", {"part": part[:40], "example": example})
@@ -133,7 +133,7 @@ def _typed(node: MultiNode, text: str, lang: str) -> Chosen | Refused:
     return _checked(node, _in_order(node, chosen), lang)
 
 
-def _named(node: MultiNode, part: str, lang: str) -> Option | None:
+def option_named(node: ChoiceNode | MultiNode, part: str, lang: str) -> Option | None:
     """The option whose label (in ``lang``, else the other language) or value is ``part``."""
     wanted = part.casefold()
     for names in (

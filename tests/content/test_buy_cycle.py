@@ -9,9 +9,9 @@ import pytest
 
 from bot.engine.engine import Engine, Person
 from bot.engine.turn import Incoming, Turn
+from bot.engine.walks import explore
 from bot.records import NewCommitment, Session
 from tests.content.walker import answer as answer_all
-from tests.content.walker import explore
 
 EVE = Person("Eve", "nl")
 SAM = Person("Sam", "en")

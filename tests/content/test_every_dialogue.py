@@ -12,9 +12,9 @@ from bot.dialogue.graph import successors
 from bot.dialogue.model import LocalText
 from bot.engine.engine import Engine
 from bot.engine.turn import StartDialogue
+from bot.engine.walks import MAX_STATES, explore, graph_edges
 from bot.records import NewCommitment
 from tests.conftest import DIALOGUES, FIXTURES, PROMPTS
-from tests.content.walker import MAX_STATES, explore, graph_edges
 
 SERVED = load_catalog([DIALOGUES, FIXTURES], PROMPTS)
 

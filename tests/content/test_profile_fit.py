@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from bot.dialogue.model import NumberNode
 from bot.engine.engine import Engine, Person
 from bot.engine.turn import Incoming
+from bot.engine.walks import explore
 from bot.records import Profile
 from tests.content.test_commitment_walks import (
     CONSUMER,
@@ -35,7 +36,6 @@ from tests.content.test_commitment_walks import (
     Salesperson,
     visible,
 )
-from tests.content.walker import explore
 from tests.engine.test_profile import go_on
 
 RULES_FILE = Path(__file__).with_name("never_after.yaml")

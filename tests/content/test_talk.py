@@ -14,10 +14,10 @@ import pytest
 from bot.dialogue.answer_checks import vague_plan
 from bot.engine.engine import Engine, Person
 from bot.engine.turn import Incoming
+from bot.engine.walks import explore
 from bot.records import Profile
 from tests.content.test_commitment_walks import TODAY
 from tests.content.test_profile_fit import PROFILES, holds, rules_for, shown_text
-from tests.content.walker import explore
 from tests.engine.test_profile import go_on
 
 ANSWERS_BEFORE_INVOLVE = ("Keukens op maat", "often", "Dat de keuken precies op tijd klaar was")

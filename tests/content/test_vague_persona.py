@@ -17,8 +17,9 @@ import pytest
 from bot.dialogue.model import MultiNode, TextNode
 from bot.engine.engine import Engine, Person
 from bot.engine.turn import Incoming, Turn
+from bot.engine.walk_inputs import inputs_for
+from bot.engine.walks import SAMPLE_INPUTS
 from bot.records import Session
-from tests.content.walker import SAMPLE_INPUTS, inputs_for
 
 TRACKS = ["why", "relationships", "talk", "authentic", "buy_cycle", "checkin", "profile"]
 NON_ANSWERS = ["weet niet", "?", "idk", "niks"]

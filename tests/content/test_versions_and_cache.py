@@ -10,10 +10,10 @@ import pytest
 from bot.dialogue.catalog import Catalog, load_catalog
 from bot.dialogue.loader import load_dialogue
 from bot.engine.engine import Engine
+from bot.engine.walks import explore
 from bot.errors import ContentError
 from tests.conftest import DIALOGUES, FIXTURES
 from tests.content.test_loader_errors import BASE, PROMPTS, edit
-from tests.content.walker import explore
 
 USES_TEMPLATE = edit('{nl: "Welke kleur?", en: "Which colour?"}', "{template: tip.j2}")
 

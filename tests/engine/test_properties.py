@@ -19,8 +19,8 @@ from bot.dialogue.model import ChoiceNode, EndNode, MultiNode, SayNode
 from bot.engine.engine import Engine, Person
 from bot.engine.multi import PICKED
 from bot.engine.turn import DONE, Incoming, Turn
+from bot.engine.walks import SAMPLE_INPUTS
 from bot.records import Session
-from tests.content.walker import SAMPLE_INPUTS
 
 TEXTS = st.one_of(
     st.text(max_size=60),
