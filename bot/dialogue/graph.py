@@ -28,6 +28,12 @@ def reachable(starts: Iterable[str], edges: dict[str, list[str]]) -> set[str]:
     return seen
 
 
+def walk_order(dialogue: Dialogue) -> list[str]:
+    """The nodes reachable from the start, each before the nodes it leads to (bar loops)."""
+    edges = successors(dialogue)
+    return _depth_first(dialogue.start, edges, set(edges))
+
+
 def can_finish(dialogue: Dialogue, edges: dict[str, list[str]]) -> set[str]:
     """Nodes from which some path leads to an end node."""
     reverse: dict[str, list[str]] = {node_id: [] for node_id in edges}

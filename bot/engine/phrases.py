@@ -8,6 +8,7 @@ from bot.engine.assign_phrases import ASSIGN_PHRASES
 from bot.engine.content_phrases import CONTENT_PHRASES
 from bot.engine.figure_phrases import FIGURE_PHRASES
 from bot.engine.push_phrases import PUSH_PHRASES
+from bot.engine.stats_phrases import STATS_PHRASES
 
 PHRASES: dict[str, dict[str, str]] = {
     "nl": {
@@ -283,7 +284,14 @@ TEAM_PHRASES: dict[str, dict[str, str]] = {
     },
 }
 # Each family of phrases lives in its own module; the loop gathers them here.
-for _family in (TEAM_PHRASES, ASSIGN_PHRASES, PUSH_PHRASES, FIGURE_PHRASES, CONTENT_PHRASES):
+for _family in (
+    TEAM_PHRASES,
+    ASSIGN_PHRASES,
+    PUSH_PHRASES,
+    FIGURE_PHRASES,
+    CONTENT_PHRASES,
+    STATS_PHRASES,
+):
     for _lang, _table in _family.items():
         PHRASES[_lang].update(_table)
 

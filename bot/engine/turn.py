@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.engine.funnel_chart import FunnelChart
 from bot.records import CommitmentOutcome, NewCommitment, SavedAnswer, SaveProfile, Session
 
 IncomingKind = Literal["text", "choice", "unsupported"]
@@ -114,7 +115,7 @@ class TeamChart:
         return stacked_bars(self.title, self.names, self.parts)
 
 
-Image = Chart | LevelsChart | TeamChart
+Image = Chart | LevelsChart | TeamChart | FunnelChart
 
 
 @dataclass(frozen=True)

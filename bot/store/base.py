@@ -23,6 +23,7 @@ from bot.records import (
     User,
 )
 from bot.store.assign_base import AssignTransaction
+from bot.store.stats_sql import Run
 from bot.store.team_base import TeamTransaction
 
 T = TypeVar("T")
@@ -164,6 +165,10 @@ class Transaction(Protocol):
 
     def prune_updates(self, before: datetime) -> int:
         """Forget processed update ids recorded before ``before``; return how many."""
+        ...
+
+    def runs(self, dialogue_ids: Sequence[str]) -> list[Run]:
+        """Every session of ``dialogue_ids`` with the nodes it answered at (for analytics)."""
         ...
 
 

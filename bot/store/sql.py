@@ -28,6 +28,7 @@ from bot.store import push_sql
 from bot.store.assign_sql import SqlAssignments
 from bot.store.export import export_user
 from bot.store.push_sql import commitment_of
+from bot.store.stats_sql import Run, dialogue_runs
 from bot.store.tables import (
     answers,
     commitments,
@@ -285,6 +286,10 @@ class SqlTransaction:
             delete(processed_updates).where(processed_updates.c.created_at < before)
         )
         return int(result.rowcount)
+
+    def runs(self, dialogue_ids: Sequence[str]) -> list[Run]:
+        """Every session of ``dialogue_ids`` with the nodes it answered at (for analytics)."""
+        return dialogue_runs(self.db, dialogue_ids)
 
     def _apply(self, write: StoreWrite, session: Session, now: datetime) -> None:
         if isinstance(write, SaveProfile):
