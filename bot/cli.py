@@ -497,7 +497,7 @@ def manager_list() -> None:
 
 
 class TeamFormat(StrEnum):
-    """How ``team`` prints a team."""
+    """How ``team`` and ``stats`` print."""
 
     text = "text"
     csv = "csv"
@@ -543,6 +543,44 @@ def team(
         sys.stdout.buffer.flush()
     else:
         typer.echo(found)
+
+
+@app.command()
+def stats(
+    dialogue: Annotated[
+        str | None, typer.Argument(help="A dialogue id (see: coachbot dialogues); all if left out.")
+    ] = None,
+    output: Annotated[
+        TeamFormat,
+        typer.Option("--format", help="text: a table per dialogue; csv: a row per node."),
+    ] = TeamFormat.text,
+) -> None:
+    """Analytics per dialogue: starts, completions, median duration, where people stop, and
+    how many reached each node (README: Analytics)."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.engine.stats_report import stats_report
+
+    settings = _settings()
+    catalog = _catalog(settings)
+
+    async def report() -> str | None:
+        store = await _open_store(settings)
+        try:
+            lang, csv = settings.default_language, output is TeamFormat.csv
+            now = datetime.now(UTC)
+            return await stats_report(store, catalog, dialogue, lang, now, as_csv=csv)
+        finally:
+            await store.close()
+
+    found = asyncio.run(report())
+    if found is None:
+        typer.echo(
+            f"coachbot: there is no dialogue {dialogue!r} (see: coachbot dialogues)", err=True
+        )
+        raise typer.Exit(1)
+    typer.echo(found, nl=not found.endswith("\n"))
 
 
 def main() -> None:
