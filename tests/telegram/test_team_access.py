@@ -85,6 +85,8 @@ async def test_no_command_or_button_reaches_beyond_the_pressers_rights(
             "managers",
             "managers add 799",
             "managers remove 700",
+            "stats",
+            "stats talk",
         )
     }
     team_figures = {"/team export": "team_only_managers", "/team chart": "team_only_managers"}

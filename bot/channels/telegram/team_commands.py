@@ -34,6 +34,7 @@ from bot.channels.telegram.sender import (
 )
 from bot.engine.coach import Visitor
 from bot.engine.roles import Notice, Panel, Screen
+from bot.engine.stats_command import stats
 from bot.engine.team_buttons import TeamButtons
 from bot.engine.team_report import team_args
 from bot.engine.teams import Teams
@@ -66,6 +67,7 @@ class TeamCommands:
             "managers": self.on_managers,
             "assign": self.on_assign,
             "assignments": self.on_assignments,
+            "stats": self.on_stats,
         }
 
     def button_handler(self) -> CallbackQueryHandler[Any, None]:
@@ -98,6 +100,12 @@ class TeamCommands:
     async def on_assignments(self, update: Update, context: Context) -> None:
         """/assignments: the team's open assignments, to move or withdraw."""
         await self.serve(update, lambda v, u: self.assignments.overview(v, update_id=u))
+
+    async def on_stats(self, update: Update, context: Context) -> None:
+        """/stats, /stats <dialogue>: the analytics, for admins."""
+        coach, args = self.channel.coach, context.args or []
+        chosen = args[0] if args else None
+        await self.serve(update, lambda v, _: stats(coach, v, chosen))
 
     async def on_typed(self, update: Update, incoming: Incoming) -> None:
         """Typed text: a date or note /assign waits for, else the answer to the question."""
