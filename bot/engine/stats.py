@@ -5,13 +5,12 @@ stop, and how many runs reached each node (the funnel). Pure functions over the 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.dialogue.graph import walk_order
 from bot.dialogue.model import Dialogue
-from bot.store.stats_sql import Run
+from bot.store.stats_sql import Log, Run
 
 # An active session untouched for longer than this counts as stopped where it stands: people
 # who come back after a week have mostly started over anyway.
@@ -63,13 +62,13 @@ def stopped(run: Run, now: datetime, idle: timedelta = IDLE) -> bool:
 
 
 def dialogue_stats(
-    dialogue: Dialogue, runs: Sequence[Run], now: datetime, idle: timedelta = IDLE
+    dialogue: Dialogue, log: Log, now: datetime, idle: timedelta = IDLE
 ) -> DialogueStats:
-    """The figures of ``dialogue`` from its ``runs`` as they stand at ``now``."""
-    runs = [r for r in runs if r.dialogue_id == dialogue.id]
+    """The figures of ``dialogue`` from the ``log`` as they stand at ``now``."""
+    runs = [r for r in log.runs if r.dialogue_id == dialogue.id]
     done = [r for r in runs if r.status == "completed"]
     took = [r.completed_at - r.started_at for r in done if r.completed_at is not None]
-    reached = Counter(node for r in runs for node in r.answered | {r.node})
+    reached = Counter({n: count for (d, n), count in log.reached.items() if d == dialogue.id})
     ended = Counter(r.node for r in runs if stopped(r, now, idle))
     nodes = [NodeFigures(node, reached[node], ended[node]) for node in _order(dialogue, reached)]
     return DialogueStats(

@@ -36,8 +36,8 @@ def read_figures(
     if dialogue_id is not None and dialogue_id not in catalog.latest:
         return None
     chosen = [catalog.latest[dialogue_id]] if dialogue_id else catalog.listed()
-    runs = tx.runs([d.id for d in chosen])
-    return [(d, dialogue_stats(d.model, runs, now)) for d in chosen]
+    log = tx.analytics([d.id for d in chosen])
+    return [(d, dialogue_stats(d.model, log, now)) for d in chosen]
 
 
 def stats_lines(

@@ -23,7 +23,7 @@ from bot.records import (
     User,
 )
 from bot.store.assign_base import AssignTransaction
-from bot.store.stats_sql import Run
+from bot.store.stats_sql import Log
 from bot.store.team_base import TeamTransaction
 
 T = TypeVar("T")
@@ -167,8 +167,8 @@ class Transaction(Protocol):
         """Forget processed update ids recorded before ``before``; return how many."""
         ...
 
-    def runs(self, dialogue_ids: Sequence[str]) -> list[Run]:
-        """Every session of ``dialogue_ids`` with the nodes it answered at (for analytics)."""
+    def analytics(self, dialogue_ids: Sequence[str]) -> Log:
+        """The sessions of ``dialogue_ids`` and how many reached each node (for analytics)."""
         ...
 
 

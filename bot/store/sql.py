@@ -28,7 +28,7 @@ from bot.store import push_sql
 from bot.store.assign_sql import SqlAssignments
 from bot.store.export import export_user
 from bot.store.push_sql import commitment_of
-from bot.store.stats_sql import Run, dialogue_runs
+from bot.store.stats_sql import Log, dialogue_log
 from bot.store.tables import (
     answers,
     commitments,
@@ -287,9 +287,9 @@ class SqlTransaction:
         )
         return int(result.rowcount)
 
-    def runs(self, dialogue_ids: Sequence[str]) -> list[Run]:
-        """Every session of ``dialogue_ids`` with the nodes it answered at (for analytics)."""
-        return dialogue_runs(self.db, dialogue_ids)
+    def analytics(self, dialogue_ids: Sequence[str]) -> Log:
+        """The sessions of ``dialogue_ids`` and how many reached each node (for analytics)."""
+        return dialogue_log(self.db, dialogue_ids)
 
     def _apply(self, write: StoreWrite, session: Session, now: datetime) -> None:
         if isinstance(write, SaveProfile):

@@ -6,10 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from bot.dialogue.catalog import Catalog
-from bot.engine.stats import DialogueStats
-from bot.engine.stats_report import read_figures, stats_csv, stats_lines
+from bot.engine.funnel_chart import funnel_bars
+from bot.engine.stats import DialogueStats, dialogue_stats
+from bot.engine.stats_phrases import STATS_PHRASES
+from bot.engine.stats_report import duration, read_figures, stats_csv, stats_lines
+from bot.errors import RenderError
 from bot.store import Store
+from bot.store.stats_sql import Log, Run
 from bot.store.tables import answers, sessions, users
 from tests.db import insert_rows
 
@@ -172,3 +178,41 @@ async def test_the_lines_and_the_csv_of_a_known_log(
         "channels,no_channels,6,0,0,0.0,,,",
         "talk,,0,0,0,0.0,0,0.0,",
     ]
+
+
+def test_a_node_an_older_version_had_comes_after_the_current_ones(catalog: Catalog) -> None:
+    old = Run("channels", "abandoned", "retired_step", NOW, NOW, None)
+    fresh = Run("channels", "active", "product", NOW, NOW, None)
+    reached = {("channels", "product"): 2, ("channels", "retired_step"): 1, ("kinds", "deals"): 4}
+
+    stats = dialogue_stats(catalog.get("channels").model, Log([old, fresh], reached), NOW)
+
+    assert [(n.node, n.reached, n.stopped) for n in stats.nodes][:2] == [
+        ("product", 2, 0),
+        ("retired_step", 1, 1),
+    ]
+    assert (stats.starts, stats.completions, stats.rate, stats.median) == (2, 0, 0.0, None)
+
+
+def test_durations_read_as_people_say_them() -> None:
+    said = [duration(timedelta(seconds=s), "nl") for s in (20, 95, 7140, 7200, 172_000, 172_800)]
+
+    assert said == ["minder dan een minuut", "2 min", "119 min", "2 uur", "48 uur", "2 dagen"]
+    assert duration(timedelta(days=3), "en") == "3 days"
+
+
+def test_the_funnel_is_a_png_and_counts_that_do_not_fit_are_refused() -> None:
+    labels = ("reached", "stopped here")
+
+    png = funnel_bars("Funnel of x", ["a", "b"], [3, 1], [1, 1], labels)
+
+    assert png.startswith(b"\x89PNG")
+    with pytest.raises(RenderError):
+        funnel_bars("Funnel of x", ["a", "b"], [3, 1], [1, 2], labels)  # more stopped than came
+    with pytest.raises(RenderError):
+        funnel_bars("Funnel of x", ["a"], [3, 1], [1, 1], labels)
+
+
+def test_every_stats_phrase_is_in_both_languages_and_short() -> None:
+    assert set(STATS_PHRASES["nl"]) == set(STATS_PHRASES["en"])
+    assert all(len(text) <= 300 for table in STATS_PHRASES.values() for text in table.values())
