@@ -29,7 +29,7 @@ SALESPERSON = frozenset(
     | {"mydata", "forget", "leave", "help"}
 )
 MANAGER = SALESPERSON | {"team", "invite", "assign", "assignments"}
-ADMIN = MANAGER | {"managers", "reload"}
+ADMIN = MANAGER | {"managers", "reload", "stats"}
 # At start, beside the replies: Telegram allows a bot about 30 calls a second in all.
 START_CALLS_PER_SECOND = 4
 
@@ -52,6 +52,7 @@ COMMAND_TEXTS = {
         "assignments": "Open toewijzingen bekijken",
         "managers": "Managers beheren",
         "reload": "Dialogen opnieuw laden",
+        "stats": "Cijfers per gesprek",
         "help": "Hoe werkt het?",
     },
     "en": {
@@ -72,6 +73,7 @@ COMMAND_TEXTS = {
         "assignments": "See open assignments",
         "managers": "Manage managers",
         "reload": "Reload the dialogues",
+        "stats": "Figures per conversation",
         "help": "How does it work?",
     },
 }
