@@ -88,10 +88,11 @@ class BotProcess:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def terminate(self, within: float = 20) -> int:
-        """SIGTERM, then wait for the exit code."""
+    async def terminate(self, within: float = 20) -> int:
+        """SIGTERM, then wait for the exit code, in a thread: the fake Bot API runs on this
+        event loop, and a bot stopping waits for its answers (a long poll, commands in flight)."""
         self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=within)
+        return await asyncio.to_thread(self.process.wait, within)
 
     def errors(self) -> str:
         """What the bot wrote to stderr (after it ended)."""

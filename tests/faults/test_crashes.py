@@ -77,7 +77,7 @@ async def test_kill_9_at_random_moments_loses_no_answer_and_applies_none_twice(
         await bots[-1].ready()
         await finish(walks, users, database_url)
         await api.settle(within=30)
-        assert bots[-1].terminate() == 0, bots[-1].errors()
+        assert await bots[-1].terminate() == 0, bots[-1].errors()
     finally:
         for task in walks:
             task.cancel()
@@ -98,12 +98,12 @@ async def test_sigterm_under_load_finishes_what_is_in_flight(
     try:
         await bots[0].ready()
         await asyncio.sleep(1.0)  # in the middle of the load
-        code = bots[0].terminate()
+        code = await bots[0].terminate()
         fetched = api.delivered
         answered = sum(len(user.messages) for user in users)
         bots.append(BotProcess(api, database_url))
         await finish(walks, users, database_url)
-        assert bots[-1].terminate() == 0, bots[-1].errors()
+        assert await bots[-1].terminate() == 0, bots[-1].errors()
     finally:
         for task in walks:
             task.cancel()

@@ -155,7 +155,7 @@ async def test_kill_9_while_pushing_sends_nothing_twice_and_loses_at_most_the_on
         await bots[-1].ready()
         await wait_until(lambda: len(pushes_received(api)) >= PUSHES - 1, within=60)
         await asyncio.sleep(0.5)  # anything still on its way
-        assert bots[-1].terminate() == 0, bots[-1].errors()
+        assert await bots[-1].terminate() == 0, bots[-1].errors()
     finally:
         for bot in bots:
             bot.close()
