@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from bot.engine.engine import Engine
     from bot.settings import Settings
     from bot.store import Store, StoreOptions
-    from bot.store.team_base import Role
 
 EXIT_CANNOT_START = 2  # a setting, the database or Telegram does not allow a start
 EXIT_UNHEALTHY = 1  # Docker's HEALTHCHECK: 1 is unhealthy, 2 is reserved
@@ -36,24 +35,6 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: rendering it with rich costs more than the rest
     pretty_exceptions_show_locals=False,  # locals may hold secrets; never print them
 )
-db_app = typer.Typer(
-    help="Show the database's schema revision, or bring it to the newest.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(db_app, name="db")
-admin_app = typer.Typer(
-    help="Admins: add one (by Telegram user id) or list them.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(admin_app, name="admin")
-manager_app = typer.Typer(
-    help="Managers: add or remove one (by Telegram user id), or list them.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(manager_app, name="manager")
 
 
 PROGRESS_FROM_FILES = 5  # a progress bar (on a terminal) when loading more files than this
@@ -371,225 +352,19 @@ def health() -> None:
     raise typer.Exit(0 if verdict.healthy else EXIT_UNHEALTHY)
 
 
-@db_app.command("current")
-def db_current() -> None:
-    """Print the schema revision and whether it is the newest.
-
-    Exit 0 when it is the newest, 1 when it needs "coachbot db upgrade", 2 when it cannot be
-    read (or was used by a newer Coachbot). Changes nothing.
-    """
-    import asyncio
-
-    from bot.errors import DatabaseSetupError
-    from bot.ops.schema import read_schema
-
-    settings = _settings()
-    try:
-        schema = asyncio.run(read_schema(settings.database_url, _store_options(settings)))
-    except DatabaseSetupError as err:
-        raise _cannot_start(err) from err
-    typer.echo(schema.describe())
-    raise typer.Exit(0 if schema.newest else 1)
-
-
-@db_app.command("upgrade")
-def db_upgrade() -> None:
-    """Bring the database to the newest schema revision.
-
-    The database is COACHBOT_DATABASE_URL's. "coachbot run" and "coachbot chat" do this at
-    every start too; run it to upgrade before starting several instances, or to see the
-    revisions before and after.
-    """
-    import asyncio
-
-    from bot.errors import DatabaseSetupError
-    from bot.ops.schema import upgrade_schema
-
-    settings = _settings()
-    try:
-        before, after = asyncio.run(upgrade_schema(settings.database_url, _store_options(settings)))
-    except DatabaseSetupError as err:
-        raise _cannot_start(err) from err
-    if before.current == after.current:
-        typer.echo(f"the database is already at {after.describe()}; nothing to do")
-    elif before.current is None:
-        typer.echo(f"created the database schema at {after.describe()}")
-    else:
-        typer.echo(f"upgraded the database from {before.current} to {after.describe()}")
-
-
-TelegramId = Annotated[
-    int, typer.Argument(min=1, max=10**15, metavar="TELEGRAM_ID", help="A Telegram user id.")
-]
-
-
-def _set_role(role: Role, telegram_id: int, granted: bool) -> bool:
-    """Grant or take away ``role`` in the database; whether anything changed."""
-    import asyncio
-    from datetime import UTC, datetime
-
-    from bot.engine.teams import set_role
-
-    settings = _settings()
-
-    async def change() -> bool:
-        store = await _open_store(settings)
-        try:
-            now = datetime.now(UTC)
-            external_id = f"telegram:{telegram_id}"
-            return await set_role(store, external_id, role, granted, now)
-        finally:
-            await store.close()
-
-    return asyncio.run(change())
-
-
-def _list_role(role: Role) -> None:
-    import asyncio
-
-    from bot.engine.teams import role_holders
-
-    settings = _settings()
-
-    async def holders() -> list[str]:
-        store = await _open_store(settings)
-        try:
-            found = await role_holders(store, role)
-        finally:
-            await store.close()
-        return [f"{u.external_id.partition(':')[2]}\t{u.display_name}" for u in found]
-
-    for line in asyncio.run(holders()):
-        typer.echo(line)
-
-
-@admin_app.command("add")
-def admin_add(telegram_id: TelegramId) -> None:
-    """Make a Telegram user an admin (they need not have used the bot yet)."""
-    changed = _set_role("admin", telegram_id, True)
-    typer.echo(f"{telegram_id} is {'now' if changed else 'already'} an admin")
-
-
-@admin_app.command("list")
-def admin_list() -> None:
-    """The admins in the database (COACHBOT_ADMIN_IDS come on top): id and name."""
-    _list_role("admin")
-
-
-@manager_app.command("add")
-def manager_add(telegram_id: TelegramId) -> None:
-    """Make a Telegram user a manager (they need not have used the bot yet)."""
-    changed = _set_role("manager", telegram_id, True)
-    typer.echo(f"{telegram_id} is {'now' if changed else 'already'} a manager")
-
-
-@manager_app.command("remove")
-def manager_remove(telegram_id: TelegramId) -> None:
-    """Take the manager role away: their open invites are revoked and their team disbanded."""
-    changed = _set_role("manager", telegram_id, False)
-    typer.echo(f"{telegram_id} is {'no longer' if changed else 'not'} a manager")
-
-
-@manager_app.command("list")
-def manager_list() -> None:
-    """The managers: id and name."""
-    _list_role("manager")
-
-
-class TeamFormat(StrEnum):
-    """How ``team`` and ``stats`` print."""
-
-    text = "text"
-    csv = "csv"
-
-
-@app.command()
-def team(
-    manager: Annotated[
-        int,
-        typer.Option(min=1, max=10**15, metavar="TELEGRAM_ID", help="The manager's Telegram id."),
-    ],
-    output: Annotated[
-        TeamFormat,
-        typer.Option("--format", help="text: the lines /team shows; csv: /team export's file."),
-    ] = TeamFormat.text,
-) -> None:
-    """A manager's team with its figures: assignments per member, who cannot be reached, the
-    ladder spread; or its assignments as CSV (UTF-8 with a BOM, for Excel)."""
-    import asyncio
-    from datetime import UTC, datetime
-
-    from bot.engine.team_report import manager_report
-
-    settings = _settings()
-    catalog = _catalog(settings)
-
-    async def report() -> str | bytes | None:
-        store = await _open_store(settings)
-        try:
-            external_id, now = f"telegram:{manager}", datetime.now(UTC)
-            lang = settings.default_language
-            csv = output is TeamFormat.csv
-            return await manager_report(store, catalog, external_id, lang, now, as_csv=csv)
-        finally:
-            await store.close()
-
-    found = asyncio.run(report())
-    if found is None:
-        typer.echo(f"coachbot: {manager} is not a manager (see: coachbot manager list)", err=True)
-        raise typer.Exit(1)
-    if isinstance(found, bytes):
-        sys.stdout.buffer.write(found)
-        sys.stdout.buffer.flush()
-    else:
-        typer.echo(found)
-
-
-@app.command()
-def stats(
-    dialogue: Annotated[
-        str | None, typer.Argument(help="A dialogue id (see: coachbot dialogues); all if left out.")
-    ] = None,
-    output: Annotated[
-        TeamFormat,
-        typer.Option("--format", help="text: a table per dialogue; csv: a row per node."),
-    ] = TeamFormat.text,
-) -> None:
-    """Analytics per dialogue: starts, completions, median duration, where people stop, and
-    how many reached each node (README: Analytics)."""
-    import asyncio
-    from datetime import UTC, datetime
-
-    from bot.engine.stats_report import stats_report
-
-    settings = _settings()
-    catalog = _catalog(settings)
-
-    async def report() -> str | None:
-        store = await _open_store(settings)
-        try:
-            lang, csv = settings.default_language, output is TeamFormat.csv
-            now = datetime.now(UTC)
-            return await stats_report(store, catalog, dialogue, lang, now, as_csv=csv)
-        finally:
-            await store.close()
-
-    found = asyncio.run(report())
-    if found is None:
-        typer.echo(
-            f"coachbot: there is no dialogue {dialogue!r} (see: coachbot dialogues)", err=True
-        )
-        raise typer.Exit(1)
-    typer.echo(found, nl=not found.endswith("\n"))
-
-
 def main() -> None:
     """Entry point: run the command (each reads the settings once and configures logging)."""
     app()
 
 
-# The content tools' commands live in their own module; registered here, after ``app``.
+# The other commands live in their own modules; registered here, after ``app``.
 from bot.cli_content import graph, simulate  # noqa: E402
+from bot.cli_server import admin_app, db_app, manager_app, stats, team  # noqa: E402
 
+app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
+app.add_typer(manager_app, name="manager")
+app.command()(team)
+app.command()(stats)
 app.command()(graph)
 app.command()(simulate)
