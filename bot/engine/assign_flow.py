@@ -15,8 +15,8 @@ from bot.engine.phrases import phrase
 from bot.engine.roles import Action, Notice, Panel, Screen, name_of
 from bot.engine.team_views import MAX_BUTTONS
 from bot.engine.teams import Teams, who
-from bot.records import User
 from bot.store.assign_base import Assignment, Draft
+from bot.store.team_base import Member
 
 QUICK_DAYS = (3, 7, 14)
 MAX_NOTE = 300
@@ -39,7 +39,7 @@ class AssignFlow:
             return _say(c, "assign_no_members")
         draft = Draft(c.user.id)
         self._save(c, draft)
-        return Panel((self._who(c, draft),))
+        return Panel((self._who(c, draft, members),))
 
     def press(self, c: Conversation, kind: str, ref: str) -> Panel:
         """One /assign button (the caller checked the presser is a manager)."""
@@ -131,8 +131,9 @@ class AssignFlow:
 
     # -- the screens -------------------------------------------------------------------------
 
-    def _who(self, c: Conversation, draft: Draft, first: str | None = None) -> Screen:
-        members = c.tx.teams.members(c.user.id)
+    def _who(
+        self, c: Conversation, draft: Draft, members: list[Member], first: str | None = None
+    ) -> Screen:
         toggles = tuple(
             Action(
                 f"{'✅' if m.user.id in draft.members else '▫️'} {name_of(m.user, c.lang)}"[:60],
@@ -148,24 +149,26 @@ class AssignFlow:
         return Screen(text, (*toggles, everyone, _button(c, "assign_next", "anext")))
 
     def _toggle(self, c: Conversation, draft: Draft, member_id: int) -> Panel:
-        if member_id not in {m.user.id for m in c.tx.teams.members(c.user.id)}:
+        members = c.tx.teams.members(c.user.id)
+        if member_id not in {m.user.id for m in members}:
             return _say(c, "team_not_member")
         chosen = set(draft.members) ^ {member_id}
         draft = replace(draft, members=tuple(sorted(chosen)))
         self._save(c, draft)
-        return Panel((self._who(c, draft),), in_place=True)
+        return Panel((self._who(c, draft, members),), in_place=True)
 
     def _ask_track(self, c: Conversation, draft: Draft) -> Panel:
-        current = {m.user.id for m in c.tx.teams.members(c.user.id)}
+        members = c.tx.teams.members(c.user.id)
+        current = {m.user.id for m in members}
         draft = replace(draft, members=tuple(m for m in draft.members if m in current))
         if not draft.members:
             first = phrase(c.lang, "assign_pick_first")
-            return Panel((self._who(c, draft, first),), in_place=True)
+            return Panel((self._who(c, draft, members, first),), in_place=True)
         self._save(c, draft)
         tracks = tuple(
             Action(d.model.title.get(c.lang)[:60], "at", d.id) for d in self.teams.tracks()
         )
-        names = self._names(c, draft.members)
+        names = _names(c, members, draft.members)
         return Panel((Screen(phrase(c.lang, "assign_track", names=names), tracks),))
 
     def _pick_track(self, c: Conversation, draft: Draft, track: str) -> Panel:
@@ -186,7 +189,7 @@ class AssignFlow:
             c.lang,
             "assign_confirm",
             track=self.teams.track_title(draft.dialogue_id, c.lang),
-            names=self._names(c, draft.members),
+            names=_names(c, c.tx.teams.members(c.user.id), draft.members),
             day=day_label(draft.due_on, c.lang, self.today()),
             note=draft.note or phrase(c.lang, "assign_confirm_no_note"),
         )
@@ -253,12 +256,6 @@ class AssignFlow:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _names(self, c: Conversation, ids: tuple[int, ...]) -> str:
-        by_id = {m.user.id: m.user for m in c.tx.teams.members(c.user.id)}
-        names = [name_of(by_id[i], c.lang) for i in ids if i in by_id]
-        shown = ", ".join(names[:5])
-        return f"{shown} +{len(names) - 5}" if len(names) > 5 else shown
-
     def _save(self, c: Conversation, draft: Draft) -> None:
         c.tx.assignments.save_draft(draft, self.teams.rules.clock())
 
@@ -275,9 +272,12 @@ def waiting_draft(c: Conversation, teams: Teams, now: datetime) -> Draft | None:
     return draft
 
 
-def member_of(c: Conversation, user: User) -> bool:
-    """Whether ``user`` is in the presser's team."""
-    return user.id in {m.user.id for m in c.tx.teams.members(c.user.id)}
+def _names(c: Conversation, members: list[Member], ids: tuple[int, ...]) -> str:
+    """The chosen members' names (five, then how many more)."""
+    by_id = {m.user.id: m.user for m in members}
+    names = [name_of(by_id[i], c.lang) for i in ids if i in by_id]
+    shown = ", ".join(names[:5])
+    return f"{shown} +{len(names) - 5}" if len(names) > 5 else shown
 
 
 def _button(c: Conversation, key: str, kind: str, ref: str = "0") -> Action:

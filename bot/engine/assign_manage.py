@@ -31,33 +31,30 @@ class AssignManage:
         if not open_ones:
             return Panel((Screen(phrase(c.lang, "assignments_none")),))
         open_ones.sort(key=lambda a: (a.due_on, a.id))
+        shown = [self._values(c, a) for a in open_ones]
         lines = [
             phrase(
                 c.lang,
                 "assignments_line",
-                name=name_of(a.member, c.lang),
-                track=self.teams.track_title(a.dialogue_id, c.lang),
-                day=day_month(a.due_on, c.lang),
+                **values,
                 late=phrase(c.lang, "assignments_late") if a.overdue(now) else "",
             )
-            for a in open_ones
+            for a, values in zip(open_ones, shown, strict=True)
         ]
         buttons = tuple(
-            Action(
-                phrase(
-                    c.lang,
-                    "assignment_button",
-                    name=name_of(a.member, c.lang),
-                    track=self.teams.track_title(a.dialogue_id, c.lang),
-                    day=day_month(a.due_on, c.lang),
-                )[:60],
-                "achg",
-                str(a.id),
-            )
-            for a in open_ones[:MAX_BUTTONS]
+            Action(phrase(c.lang, "assignment_button", **values)[:60], "achg", str(a.id))
+            for a, values in zip(open_ones[:MAX_BUTTONS], shown, strict=False)
         )
         title = phrase(c.lang, "assignments_list", count=len(open_ones))
         return Panel((Screen("\n".join([title, *lines]), buttons),))
+
+    def _values(self, c: Conversation, found: Assignment) -> dict[str, str]:
+        """Who, which track and which day, as the overview names an assignment."""
+        return {
+            "name": name_of(found.member, c.lang),
+            "track": self.teams.track_title(found.dialogue_id, c.lang),
+            "day": day_month(found.due_on, c.lang),
+        }
 
     def press(self, c: Conversation, kind: str, ref: str) -> Panel:
         """achg, awd, awdy (a manager's own open assignment); well, rnote (a finished one)."""

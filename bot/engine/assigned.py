@@ -12,10 +12,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.engine.conversation import Conversation
+from bot.engine.menu import track_title
 from bot.engine.phrases import phrase
 from bot.engine.roles import Action, Notice, Panel, Screen, name_of
 from bot.engine.turn import Turn
 from bot.errors import UnknownDialogue
+from bot.records import User
 from bot.store.assign_base import Assignment, Shared
 
 
@@ -42,10 +44,10 @@ def share(
     assignment_id: int,
     shared: Shared,
     now: datetime,
-    lang_of: Callable[[Assignment], str],
-    title: Callable[[str, str], str],
+    lang_of: Callable[[User], str],
 ) -> Panel:
-    """Record the member's choice and tell the manager accordingly, with reaction buttons."""
+    """Record the member's choice and tell the manager (in ``lang_of`` them) accordingly, with
+    reaction buttons."""
     found = c.tx.assignments.assignment(assignment_id)
     if found is None or found.member.id != c.user.id or found.status != "done":
         return Panel((Screen(phrase(c.lang, "assigned_not_open")),))
@@ -54,18 +56,14 @@ def share(
         return Panel((Screen(phrase(c.lang, "share_already", manager=manager)),))
     key = "shared_summary" if shared == "summary" else "shared_done"
     return Panel(
-        (Screen(phrase(c.lang, key, manager=manager)),), (_told(found, shared, lang_of, title),)
+        (Screen(phrase(c.lang, key, manager=manager)),),
+        (_told(c, found, shared, lang_of(found.manager)),),
     )
 
 
-def _told(
-    found: Assignment,
-    shared: Shared,
-    lang_of: Callable[[Assignment], str],
-    title: Callable[[str, str], str],
-) -> Notice:
-    lang = lang_of(found)
-    values = {"name": name_of(found.member, lang), "track": title(found.dialogue_id, lang)}
+def _told(c: Conversation, found: Assignment, shared: Shared, lang: str) -> Notice:
+    track = track_title(c.catalog, found.dialogue_id, lang)
+    values = {"name": name_of(found.member, lang), "track": track}
     reactions = (
         Action(phrase(lang, "react_well"), "well", str(found.id)),
         Action(phrase(lang, "react_note"), "rnote", str(found.id)),

@@ -88,7 +88,6 @@ class Assignments:
             assignment_id,
             "summary" if kind == "shsum" else "done",
             self.teams.rules.clock(),
-            lambda a: self.teams.coach.lang(a.manager),
-            self.teams.track_title,
+            self.teams.coach.lang,
         )
         return self.teams.answer(c, shared)

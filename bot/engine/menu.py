@@ -88,7 +88,7 @@ def _check_ins(catalog: Catalog, lang: str, commitments: list[CommitmentRecord])
     return [
         MenuItem(
             dialogue.id,
-            f"{track_title(catalog, c, lang)}: {c.text}",  # named after its track
+            f"{track_title(catalog, c.dialogue_id, lang)}: {c.text}",  # named after its track
             description,
             commitment_id=c.id,
             due=c.due_at <= now,
@@ -97,17 +97,17 @@ def _check_ins(catalog: Catalog, lang: str, commitments: list[CommitmentRecord])
     ]
 
 
-def track_title(catalog: Catalog, commitment: CommitmentRecord, lang: str) -> str:
-    """The title of the track a commitment was made in (its id if the track is gone)."""
+def track_title(catalog: Catalog, dialogue_id: str, lang: str) -> str:
+    """A track's title (its id if the track is no longer served)."""
     try:
-        return catalog.get(commitment.dialogue_id).model.title.get(lang)
+        return catalog.get(dialogue_id).model.title.get(lang)
     except UnknownDialogue:
-        return commitment.dialogue_id
+        return dialogue_id
 
 
 def check_in_inputs(catalog: Catalog, commitment: CommitmentRecord, lang: str) -> dict[str, Any]:
     """What a check-in dialogue starts with: the commitment, its age and its track."""
-    track = track_title(catalog, commitment, lang)
+    track = track_title(catalog, commitment.dialogue_id, lang)
     return {
         "commitment": commitment.text,
         "commitment_id": commitment.id,

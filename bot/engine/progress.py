@@ -74,7 +74,7 @@ def _open_lines(catalog: Catalog, open_ones: list[CommitmentRecord], person: Per
         return []
     lines = ["", html.escape(phrase(person.lang, "progress_open"), quote=False)]
     for commitment in open_ones:
-        track = html.escape(track_title(catalog, commitment, person.lang), quote=False)
+        track = html.escape(track_title(catalog, commitment.dialogue_id, person.lang), quote=False)
         text = html.escape(commitment.text, quote=False)
         day = _day(commitment.due_at, person)
         lines.append(phrase(person.lang, "progress_open_line", text=text, track=track, day=day))

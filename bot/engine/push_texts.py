@@ -66,7 +66,7 @@ def _check_in(catalog: Catalog, push: Push, lang: str) -> PushMessage | None:
         lang,
         "push_check_in",
         name=_escaped(push.display_name),
-        track=_escaped(track_title(catalog, push.commitment, lang)),
+        track=_escaped(track_title(catalog, push.commitment.dialogue_id, lang)),
         plan=_escaped(push.commitment.text),
     )
     button = OpenTrack(phrase(lang, "push_check_in_button"), check_in.id, push.commitment.id)

@@ -7,11 +7,11 @@ import io
 from datetime import datetime
 
 from bot.dialogue.catalog import Catalog
+from bot.engine.menu import track_title
 from bot.engine.phrases import phrase
 from bot.engine.presenter import TIME_ZONE
 from bot.engine.roles import name_of
 from bot.engine.team_figures import Row, TeamFigures
-from bot.errors import UnknownDialogue
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # Excel would run such a cell as a formula
 
@@ -34,21 +34,13 @@ def _cells(row: Row, catalog: Catalog, lang: str) -> list[str]:
         shared = phrase(lang, f"fig_shared_{a.shared or 'none'}")
     return [
         name_of(a.member, lang),
-        title_of(catalog, a.dialogue_id, lang),
+        track_title(catalog, a.dialogue_id, lang),
         _date(a.created_at),
         a.due_on.isoformat(),
         phrase(lang, f"fig_label_{row.status}"),
         _date(a.finished_at),
         shared,
     ]
-
-
-def title_of(catalog: Catalog, dialogue_id: str, lang: str) -> str:
-    """A track's title, or its id when the track is no longer served."""
-    try:
-        return catalog.get(dialogue_id).model.title.get(lang)
-    except UnknownDialogue:
-        return dialogue_id
 
 
 def _date(moment: datetime | None) -> str:

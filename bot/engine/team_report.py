@@ -10,9 +10,10 @@ from typing import Literal
 from bot.dialogue.catalog import Catalog
 from bot.dialogue.model import EndNode, LadderChart
 from bot.engine.conversation import Conversation
+from bot.engine.menu import track_title
 from bot.engine.phrases import phrase
 from bot.engine.roles import Action, Screen, day, name_of
-from bot.engine.team_csv import team_csv, title_of
+from bot.engine.team_csv import team_csv
 from bot.engine.team_figures import COUNTED, Spread, Status, TeamFigures, team_figures
 from bot.engine.team_views import MAX_BUTTONS, telegram_id
 from bot.engine.turn import TeamChart
@@ -162,7 +163,7 @@ def _spread_lines(spread: Spread, catalog: Catalog, lang: str) -> list[str]:
     chart = _chart_of(catalog, spread)
     if chart is None:  # the track changed under the unit: nothing honest to show
         return []
-    track = title_of(catalog, spread.dialogue_id, lang)
+    track = track_title(catalog, spread.dialogue_id, lang)
     lines = [phrase(lang, "fig_ladders", track=track, count=spread.people)]
     levels = chart.levels.get(lang)
     for ladder, counts in zip(chart.ladders, spread.ladders, strict=False):

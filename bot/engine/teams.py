@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from bot.dialogue.compiled import CompiledDialogue
 from bot.engine.coach import Coach, Reply, Visitor
 from bot.engine.conversation import Conversation
+from bot.engine.menu import track_title
 from bot.engine.phrases import phrase
 from bot.engine.roles import Action, Notice, Panel, Screen, TeamRules, day, name_of
 from bot.engine.team_report import View, team_view
 from bot.engine.team_views import managers_screen, teams_screen
-from bot.errors import UnknownDialogue
 from bot.records import User
 from bot.store.assign_base import Assignment
 from bot.store.base import Store, Transaction
@@ -195,10 +195,7 @@ class Teams:
 
     def track_title(self, dialogue_id: str, lang: str) -> str:
         """A track's title (its id if it is no longer served)."""
-        try:
-            return self.coach.catalog.get(dialogue_id).model.title.get(lang)
-        except UnknownDialogue:
-            return dialogue_id
+        return track_title(self.coach.catalog, dialogue_id, lang)
 
     def own_assignment(
         self, c: Conversation, assignment_id: int, *, done: bool = False

@@ -28,10 +28,14 @@ _USER_COLUMNS = (
     users.c.language,
     users.c.active,
 )
+# A member's last activity, looked up per member (the sessions' user index), not aggregated
+# over every session in the database.
 _LAST_SEEN = (
-    select(sessions.c.user_id, func.max(sessions.c.updated_at).label("seen"))
-    .group_by(sessions.c.user_id)
-    .subquery()
+    select(func.max(sessions.c.updated_at))
+    .where(sessions.c.user_id == users.c.id)
+    .correlate(users)
+    .scalar_subquery()
+    .label("seen")
 )
 
 
@@ -118,9 +122,8 @@ class SqlTeams:
     def members(self, manager_id: int) -> list[Member]:
         """The manager's team, by name."""
         found = self.db.execute(
-            select(*_USER_COLUMNS, users.c.created_at, memberships.c.joined_at, _LAST_SEEN.c.seen)
+            select(*_USER_COLUMNS, users.c.created_at, memberships.c.joined_at, _LAST_SEEN)
             .join(memberships, memberships.c.user_id == users.c.id)
-            .outerjoin(_LAST_SEEN, _LAST_SEEN.c.user_id == users.c.id)
             .where(memberships.c.manager_id == manager_id)
             .order_by(users.c.display_name, users.c.id)
         )

@@ -16,7 +16,7 @@ from bot.dialogue.dates import day_month
 from bot.engine.coach import Reply
 from bot.engine.menu import MenuItem
 from bot.engine.phrases import phrase
-from bot.engine.roles import Notice, Screen
+from bot.engine.roles import Action, Notice, Screen
 from bot.engine.turn import Button, Image
 from bot.languages import LANGUAGES, NAMES
 
@@ -85,18 +85,22 @@ def outgoing(reply: Reply) -> list[Outgoing]:
     return out
 
 
+def actions_keyboard(actions: Sequence[Action]) -> InlineKeyboardMarkup | None:
+    """Team buttons, one a row (None for none)."""
+    rows = [[(a.label, cd.TeamPress(a.kind, a.ref))] for a in actions]
+    return keyboard(rows) if rows else None
+
+
 def screen_message(screen: Screen) -> Outgoing:
     """A team screen (plain text) with its buttons, one a row, and its chart."""
-    rows = [[(a.label, cd.TeamPress(a.kind, a.ref))] for a in screen.actions]
-    markup = keyboard(rows) if rows else None
+    markup = actions_keyboard(screen.actions)
     return Outgoing(html.escape(screen.text, quote=False), markup, screen.chart)
 
 
 def notice_message(notice: Notice) -> Outgoing:
     """A message to someone else, with its buttons."""
     text = notice.text if notice.html else html.escape(notice.text, quote=False)
-    rows = [[(a.label, cd.TeamPress(a.kind, a.ref))] for a in notice.actions]
-    return Outgoing(text, keyboard(rows) if rows else None)
+    return Outgoing(text, actions_keyboard(notice.actions))
 
 
 def menu_message(items: Sequence[MenuItem], lang: str) -> Outgoing:
