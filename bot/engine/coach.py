@@ -194,10 +194,13 @@ class Coach:
                 self.engine, c.tx, replace(c.user, language=chosen), chosen, self.pinning
             )
             notice = phrase(chosen, "language_set")
-            profile = profile_dialogue(self.catalog) if first_time else None
-            # Not over a conversation already begun, nor for whoever has a profile already.
-            if profile is not None and not c.sessions() and c.stored_profile() is None:
-                return replace(self._turn(c, c.open(profile.id)), notice=notice)
+            profile = profile_dialogue(self.catalog) if ask_profile else None
+            if profile is not None and c.stored_profile() is None:
+                begun = [s.dialogue_id for s in c.sessions()]
+                # The first time, unless a conversation is already begun; and again when the
+                # first answer's reply was lost, so the profile opened then is not left behind.
+                if (first_time and not begun) or (begun and begun[0] == profile.id):
+                    return replace(self._turn(c, c.open(profile.id)), notice=notice)
             return self._reply(c, notice=notice, menu=c.menu())
 
         return await self._write(visitor, update_id, act)

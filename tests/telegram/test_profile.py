@@ -89,3 +89,29 @@ async def test_a_skipped_profile_is_not_asked_again_by_itself(
     await step(api, sam, "> /language", "Nederlands")
     assert sam.texts()[-1] == "Prima, we praten Nederlands.\n\nKies een gesprek:"
     assert sum("Who do you mostly sell to?" in t for t in sam.texts()) == 1
+
+
+async def test_the_language_pressed_again_while_the_profile_waits_shows_the_profile(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    # After a crash the first press may be handled without its reply reaching the user, who
+    # presses again: the profile opened by the first press must not be left waiting unseen,
+    # or /continue after their first track would drag them back to it.
+    eva = FakeUser(api, 904, "Eva")
+    await step(api, eva, "> /start")
+    asked = eva.messages[-1]
+    dutch = next(data for row in asked.buttons for label, data in row if label == "Nederlands")
+    await step(api, eva, "Nederlands")
+    await eva.click_data(asked, dutch)  # the same button again, as if nothing had come back
+    await api.settle()
+
+    again = eva.texts()[-1]
+    assert "Aan wie verkoop je vooral?" in again
+    assert eva.messages[-1].button_labels() == [
+        "Aan bedrijven (B2B)",
+        "Aan consumenten",
+        "Sla maar over",
+    ]
+    await step(api, eva, "Sla maar over", "> /continue")
+    assert "Aan wie verkoop je vooral?" not in eva.texts()[-1]
+    assert rows(database_url, "SELECT count(*) FROM sessions WHERE status = 'active'") == [(0,)]
