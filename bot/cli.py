@@ -214,13 +214,14 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of dialogue files, for editors (as dialogues/schema.json)."""
+    from bot.cli_content import write_output
     from bot.dialogue.schema import schema_text
 
     text = schema_text()
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_output(out, text.encode())
 
 
 @app.command()

@@ -90,7 +90,7 @@ def graph(
         if output is None:
             typer.echo(text, nl=False)
         else:
-            output.write_text(text, encoding="utf-8")
+            write_output(output, text.encode())
         return
     from bot.dialogue.diagram_graphviz import GraphvizMissing, render
 
@@ -99,7 +99,7 @@ def graph(
     except GraphvizMissing as err:
         raise _fail(err) from err
     assert output is not None
-    output.write_bytes(drawn)
+    write_output(output, drawn)
 
 
 def simulate(
@@ -128,7 +128,8 @@ def simulate(
     your answers after "> "."""
     from bot.channels.transcript import profile_line, transcript
     from bot.engine.engine import Engine, Person
-    from bot.engine.simulate import BadAnswer, profile_from, replay
+    from bot.engine.menu import profile_dialogue
+    from bot.engine.simulate import BadAnswer, profile_choices, profile_from, replay
     from bot.engine.simulate import simulate as walk
     from bot.engine.walks import WALK_PROFILES, covering_walks
     from bot.records import Profile
@@ -138,7 +139,9 @@ def simulate(
     catalog, found = _load(dialogue)
     engine = Engine(catalog)
     try:
-        person = profile_from(_read_yaml(profile)) if profile is not None else None
+        asks = profile_dialogue(catalog)
+        choices = profile_choices(asks.model) if asks is not None else None
+        person = profile_from(_read_yaml(profile), choices) if profile is not None else None
         if all_paths:
             profiles = (person,) if person is not None else WALK_PROFILES
             walks, _ = covering_walks(engine, found.id, lang.value, profiles)
@@ -153,6 +156,14 @@ def simulate(
         typer.echo(transcript(walk(engine, found.id, given, _answers(answers))))
     except BadAnswer as err:
         raise _fail(err) from err
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a command's output file; one that cannot be written is said, exit 1."""
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise _fail(f"{path}: cannot be written: {err.strerror or err}") from err
 
 
 def _read_yaml(path: Path) -> Any:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.dialogue.model import ChoiceNode, DateNode, MultiNode, Node
+from bot.dialogue.model import ChoiceNode, DateNode, Dialogue, MultiNode, Node
 from bot.engine.engine import Engine, Person
 from bot.engine.multi import option_named
 from bot.engine.turn import Incoming, Turn
@@ -107,8 +107,9 @@ def _plain(answer: Any) -> str:
     return str(answer)
 
 
-def profile_from(data: Any) -> Profile:
-    """A profile from a mapping of its fields (``channels`` a list or one value)."""
+def profile_from(data: Any, choices: Mapping[str, Sequence[str]] | None = None) -> Profile:
+    """A profile from a mapping of its fields (``channels`` a list or one value); a field in
+    ``choices`` must hold one of its values (the profile dialogue's options)."""
     if not isinstance(data, dict):
         raise BadAnswer(f"a profile is a mapping of {', '.join(PROFILE_KEYS)}")
     unknown = sorted(set(map(str, data)) - set(PROFILE_KEYS))
@@ -116,5 +117,23 @@ def profile_from(data: Any) -> Profile:
         raise BadAnswer(f"a profile has no field {unknown[0]!r}; the fields: {PROFILE_KEYS}")
     channels = data.get("channels", [])
     listed = channels if isinstance(channels, list) else [channels]
-    market, product, role, experience = (_plain(data.get(key, "")) for key in PROFILE_TEXTS)
-    return Profile(market, product, role, experience, tuple(_plain(c) for c in listed))
+    fields = {key: _plain(data.get(key, "")) for key in PROFILE_TEXTS}
+    given = {**{k: [v] for k, v in fields.items() if v}, "channels": [_plain(c) for c in listed]}
+    for key, values in given.items():
+        allowed = (choices or {}).get(key)
+        wrong = [v for v in values if allowed is not None and v not in allowed]
+        if wrong:
+            raise BadAnswer(
+                f"a profile's {key} is one of {', '.join(allowed or ())}, not {wrong[0]!r}"
+            )
+    market, product, role, experience = fields.values()
+    return Profile(market, product, role, experience, tuple(given["channels"]))
+
+
+def profile_choices(dialogue: Dialogue) -> dict[str, list[str]]:
+    """The values the profile dialogue's buttons save, per profile field."""
+    return {
+        node.save: [str(o.value) for o in node.options]
+        for node in dialogue.nodes.values()
+        if isinstance(node, ChoiceNode | MultiNode) and node.save in PROFILE_KEYS
+    }

@@ -127,6 +127,39 @@ def test_the_covering_walks_take_every_edge(
     assert len(walks) <= len(found)
 
 
+@pytest.mark.parametrize(
+    ("profile", "said"),
+    [
+        ("market: mars\n", "a profile's market is one of b2b, consumer, skip, not 'mars'"),
+        ("channels: [linkedin, fax]\n", "not 'fax'"),
+        ("role: boss\n", "a profile's role is one of field, inside"),
+    ],
+)
+def test_a_profile_value_no_button_gives_is_refused(
+    tmp_path: Path, profile: str, said: str
+) -> None:
+    answers = write(tmp_path, "answers.yaml", "- Keukens op maat\n")
+    given = write(tmp_path, "profile.yaml", profile)
+
+    code, out, err = run(tmp_path, "simulate", "talk", "--answers", answers, "--profile", given)
+
+    assert (code, out) == (1, "")
+    assert said in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [["graph", "talk"], ["schema"]])
+def test_an_output_file_that_cannot_be_written_is_said_plainly(
+    tmp_path: Path, command: list[str]
+) -> None:
+    target = tmp_path / "missing-folder" / "out.txt"
+
+    code, out, err = run(tmp_path, *command, "-o", str(target))
+
+    assert (code, out) == (1, "")
+    assert err == f"coachbot: {target}: cannot be written: No such file or directory\n"
+
+
 def test_the_graph_command_writes_mermaid(tmp_path: Path) -> None:
     target = tmp_path / "talk.mmd"
 
