@@ -103,8 +103,8 @@ def parse_date(text: str, lang: str, today: date) -> date | None:
             "REQUIRE_PARTS": ["day"],
         },
     )
-    if found is None:
-        return None
+    if found is None or (found.year > today.year + 10 and str(found.year) not in typed):
+        return None  # "13-13" read as the 13th of this month in 2113: no date anybody wrote
     return _recent_past(found.date(), today)
 
 

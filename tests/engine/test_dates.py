@@ -73,6 +73,8 @@ nodes:
         ("in a week", "en", date(2026, 12, 10)),
         ("in two weeks", "en", date(2026, 12, 17)),
         ("2026-12-05", "en", date(2026, 12, 5)),
+        ("1-1-28", "nl", date(2028, 1, 1)),  # a two-digit year
+        ("5-12-2040", "nl", date(2040, 12, 5)),  # far ahead, but written out
     ],
 )
 def test_days_are_read_the_way_people_write_them(typed: str, lang: str, meant: date) -> None:
@@ -80,7 +82,8 @@ def test_days_are_read_the_way_people_write_them(typed: str, lang: str, meant: d
 
 
 @pytest.mark.parametrize(
-    "typed", ["weet niet", "idk", "december", "mei", "?", "x" * 10_000, "", "binnenkort"]
+    "typed",
+    ["weet niet", "idk", "december", "mei", "?", "x" * 10_000, "", "binnenkort", "13-13", "1-1-13"],
 )
 def test_what_is_no_day_is_not_read_as_one(typed: str) -> None:
     assert parse_date(typed, "nl", THURSDAY) is None
