@@ -96,6 +96,10 @@ class Teams:
 
         def act(c: Conversation) -> Reply:
             roles, now = who(c.tx, c.user, self.rules), self.rules.clock()
+            unknown_word = arg is not None and arg != "all" and not _ID.fullmatch(arg)
+            if unknown_word and (roles.admin or roles.manager):  # say which words /team takes
+                key = "team_words_admin" if roles.admin else "team_words"
+                return self.say(c, key, word=_shown(arg or ""))
             if arg is not None or (roles.admin and not roles.manager):
                 if not roles.admin:
                     return self.say(c, "team_only_admins")
@@ -143,6 +147,9 @@ class Teams:
             if not who(c.tx, c.user, self.rules).admin:
                 return self.say(c, "team_only_admins")
             if len(args) != 2 or args[0] not in {"add", "remove"} or not _ID.fullmatch(args[1]):
+                if args:  # say that the words were not understood, then how it goes
+                    unclear = phrase(c.lang, "managers_unclear", words=_shown(" ".join(args)))
+                    return self.show(c, Screen(f"{unclear} {phrase(c.lang, 'managers_usage')}"))
                 return self.show(c, managers_screen(c))
             external_id = f"{_channel_of(c.user)}{args[1]}"
             if args[0] == "add":
@@ -265,3 +272,8 @@ async def set_role(
 async def role_holders(store: Store, role: Role) -> list[User]:
     """Everyone with ``role`` (for the command line)."""
     return await store.read(lambda tx: tx.teams.holders(role))
+
+
+def _shown(typed: str) -> str:
+    """A user's words quoted back in a refusal: short (the channel escapes them)."""
+    return typed if len(typed) <= 30 else typed[:29] + "…"

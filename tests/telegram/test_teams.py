@@ -316,3 +316,23 @@ async def test_in_english_the_invite_and_the_join_speak_english(
     assert "Welcome to Eva's team!" in said(sam, 0)
     assert "Sam is now in your team." in eva.texts()
     assert team.startswith("Your team (1):\n• Sam: member since ")
+
+
+async def test_words_team_and_managers_do_not_take_are_named_with_the_ones_they_do(
+    api: FakeBotAPI, bot: App, database_url: str
+) -> None:
+    ada, eva, _, _ = await eva_invites(api)
+    before = rows(database_url, "SELECT user_id, role FROM roles ORDER BY user_id")
+
+    manager_typo = await say(api, eva, "/team grafiek")
+    admin_typo = await say(api, ada, "/team <b>overzicht</b>")
+    not_an_id = await say(api, ada, "/managers add @eva")
+
+    assert manager_typo.startswith("‘grafiek’ ken ik niet bij /team.")
+    assert "/team chart voor een grafiek of /team export" in manager_typo
+    assert "beheerder" not in manager_typo  # not "only an admin can do this"
+    assert admin_typo.startswith("‘&lt;b&gt;overzicht&lt;/b&gt;’ ken ik niet bij /team.")
+    assert "/team &lt;telegram-id&gt;" in admin_typo
+    assert not_an_id.startswith("‘/managers add @eva’ begrijp ik niet. Maak iemand manager met")
+    assert "Het id is een getal" in not_an_id
+    assert rows(database_url, "SELECT user_id, role FROM roles ORDER BY user_id") == before
