@@ -196,10 +196,11 @@ class Coach:
             notice = phrase(chosen, "language_set")
             profile = profile_dialogue(self.catalog) if ask_profile else None
             if profile is not None and c.stored_profile() is None:
-                begun = [s.dialogue_id for s in c.sessions()]
+                current = c.current()
                 # The first time, unless a conversation is already begun; and again when the
                 # first answer's reply was lost, so the profile opened then is not left behind.
-                if (first_time and not begun) or (begun and begun[0] == profile.id):
+                waiting = current is not None and current.dialogue_id == profile.id
+                if (first_time and current is None) or waiting:
                     return replace(self._turn(c, c.open(profile.id)), notice=notice)
             return self._reply(c, notice=notice, menu=c.menu())
 

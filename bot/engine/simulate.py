@@ -118,16 +118,14 @@ def profile_from(data: Any, choices: Mapping[str, Sequence[str]] | None = None) 
     channels = data.get("channels", [])
     listed = channels if isinstance(channels, list) else [channels]
     fields = {key: _plain(data.get(key, "")) for key in PROFILE_TEXTS}
-    given = {**{k: [v] for k, v in fields.items() if v}, "channels": [_plain(c) for c in listed]}
-    for key, values in given.items():
-        allowed = (choices or {}).get(key)
-        wrong = [v for v in values if allowed is not None and v not in allowed]
+    picked = [_plain(c) for c in listed]
+    given = {key: [value] for key, value in fields.items() if value} | {"channels": picked}
+    for key, allowed in (choices or {}).items():
+        wrong = [value for value in given.get(key, []) if value not in allowed]
         if wrong:
-            raise BadAnswer(
-                f"a profile's {key} is one of {', '.join(allowed or ())}, not {wrong[0]!r}"
-            )
+            raise BadAnswer(f"a profile's {key} is one of {', '.join(allowed)}, not {wrong[0]!r}")
     market, product, role, experience = fields.values()
-    return Profile(market, product, role, experience, tuple(given["channels"]))
+    return Profile(market, product, role, experience, tuple(picked))
 
 
 def profile_choices(dialogue: Dialogue) -> dict[str, list[str]]:

@@ -96,10 +96,10 @@ class Teams:
 
         def act(c: Conversation) -> Reply:
             roles, now = who(c.tx, c.user, self.rules), self.rules.clock()
-            unknown_word = arg is not None and arg != "all" and not _ID.fullmatch(arg)
-            if unknown_word and (roles.admin or roles.manager):  # say which words /team takes
-                key = "team_words_admin" if roles.admin else "team_words"
-                return self.say(c, key, word=_shown(arg or ""))
+            staff = roles.admin or roles.manager
+            if staff and arg is not None and arg != "all" and not _ID.fullmatch(arg):
+                key = "team_words_admin" if roles.admin else "team_words"  # the words it takes
+                return self.say(c, key, word=_shown(arg))
             if arg is not None or (roles.admin and not roles.manager):
                 if not roles.admin:
                     return self.say(c, "team_only_admins")
